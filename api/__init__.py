@@ -1,0 +1,1 @@
+"""User-facing interfaces: CLI, exports (and later the HTTP API)."""

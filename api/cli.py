@@ -1,0 +1,287 @@
+"""`roster` command line: generate, solve, check, export, rules.
+
+Errors are messages and exit codes, never tracebacks: 0 ok, 1 hard violations found (check),
+2 bad input or no roster possible.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from instances.models import Instance, Roster
+from instances.validation import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Työvuorosuunnittelu — roster optimizer for wellbeing services counties.")
+console = Console()
+err_console = Console(stderr=True)
+
+SHIFT_STYLE = {"A": "black on bright_cyan", "I": "black on bright_yellow",
+               "Y": "white on blue", "P": "black on bright_green", "V": "dim",
+               "L": "black on magenta", "K": "black on magenta", "S": "black on red"}
+
+
+def _load_instance(path: Path | None) -> Instance:
+    from instances.io import read_instance
+
+    if path is None:
+        from instances.generator import load_demo
+
+        return load_demo()
+    return read_instance(path)
+
+
+def _profile(name: str):
+    from instances.profiles import get_profile
+
+    try:
+        return get_profile(name)
+    except KeyError as err:
+        raise InputError([str(err.args[0])]) from None
+
+
+def print_grid(inst: Instance, roster: Roster, open_rows: list[dict] | None = None) -> None:
+    from api.report import day_codes
+
+    codes = day_codes(inst, roster)
+    for unit in inst.units:
+        emps = [e for e in inst.employees if e.home_unit == unit.id]
+        if not emps:
+            continue
+        head = Text(f"{unit.name} ({unit.id})".ljust(22), style="bold")
+        for d, day in enumerate(inst.days):
+            if d and d % 7 == 0:
+                head.append(" ")
+            head.append("mtktpls"[day.weekday()],
+                        style="bold red" if day.weekday() >= 5 or day in inst.holiday_set
+                        else "bold")
+        console.print(head)
+        for emp in emps:
+            line = Text(f"{emp.name[:21]:<22}")
+            for d, c in enumerate(codes[emp.id]):
+                if d and d % 7 == 0:
+                    line.append(" ")
+                line.append((c or "·")[0], style=SHIFT_STYLE.get(c, ""))
+            console.print(line)
+        console.print()
+    if open_rows:
+        console.print(f"[bold red]Avoimet vuorot (open shifts): "
+                      f"{sum(r['count'] for r in open_rows)}[/]")
+        for r in open_rows[:20]:
+            console.print(f"  {r['unit']} {r['date']} {r['shift']} "
+                          f"{r['competence'] or 'henkilö'} × {r['count']} ({r['cost_eur']:.0f} €)")
+        if len(open_rows) > 20:
+            console.print(f"  … and {len(open_rows) - 20} more (see the report)")
+
+
+def print_kpis(kpis: dict[str, Any], title: str = "Tunnusluvut (KPIs)") -> None:
+    from api.report import kpi_rows
+
+    t = Table(title=title, show_header=True, header_style="bold")
+    t.add_column("KPI")
+    t.add_column("arvo (value)", justify="right")
+    for k, v in kpi_rows(kpis):
+        t.add_row(k, v)
+    console.print(t)
+
+
+@app.command()
+def generate(
+    preset: Annotated[str, typer.Option(help="Instance preset (demo, ward-30, small, …)")] = "demo",
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    out: Annotated[Path, typer.Option(help="Output JSON file")] = Path("instance.json"),
+) -> None:
+    """Generate a realistic Finnish instance (units, staff, demand, wishes, leave)."""
+    from instances.generator import PRESETS
+    from instances.io import write_instance
+
+    if preset not in PRESETS:
+        raise InputError([f"unknown preset '{preset}'; choose one of {', '.join(PRESETS)}"])
+    inst = PRESETS[preset](seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_instance(inst, out)
+    console.print(f"Wrote {out}: {len(inst.units)} units, {len(inst.employees)} employees, "
+                  f"{inst.weeks} weeks from {inst.start}, {len(inst.demand)} demand rows, "
+                  f"{len(inst.wishes)} wishes, {len(inst.absences)} absences.")
+
+
+@app.command()
+def solve(
+    instance: Annotated[Path | None, typer.Argument(
+        help="Instance JSON (default: the embedded demo)")] = None,
+    profile: Annotated[str, typer.Option(help="balanced, ergonomics, wishes, cost, continuity")]
+    = "balanced",
+    time_limit: Annotated[float, typer.Option(help="Time budget in seconds")] = 30.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT worker threads")] = 2,
+    seed: Annotated[int, typer.Option(help="Solver random seed")] = 0,
+    out: Annotated[Path, typer.Option(help="Output folder")] = Path("out"),
+    grid: Annotated[bool, typer.Option(help="Print the roster grid")] = True,
+) -> None:
+    """Solve a planning period: prints the roster and KPIs, writes CSV, Excel and a JSON report."""
+    from api.excel import export_xlsx
+    from constraints.checker import check_roster
+    from instances.io import write_roster_csv
+    from scheduler import SolveOptions, explain_infeasibility
+    from scheduler import solve as run_solve
+
+    inst = _load_instance(instance)
+    prof = _profile(profile)
+    console.print(f"[bold]{inst.name}[/]: {len(inst.employees)} employees, {len(inst.units)} "
+                  f"units, {inst.n_days} days from {inst.start}; profile {prof.name}, "
+                  f"{time_limit:g} s, {workers} workers")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                  TimeElapsedColumn(), console=console, transient=False) as bar:
+        task = bar.add_task("Ratkaistaan (solving)", total=1.0, info="")
+
+        def on_progress(p) -> None:
+            bar.update(task, completed=p.fraction,
+                       info=f"osa {p.part}/{p.parts}  objective {p.objective:,.0f}  "
+                            f"bound {p.bound:,.0f}".replace(",", " "))
+
+        res = run_solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers,
+                                                 seed=seed), progress=on_progress)
+        bar.update(task, completed=1.0)
+    if not res.ok:
+        err_console.print(f"[bold red]No roster: {res.status}[/] after {res.wall_time:.1f} s.")
+        if res.status == "INFEASIBLE":
+            err_console.print("These hard rules cannot all hold together:")
+            for line in explain_infeasibility(inst, prof, time_limit=min(60.0, time_limit)):
+                err_console.print(f"  • {line}")
+        else:
+            err_console.print("No roster was found within the time budget; give more time "
+                              "(--time-limit).")
+        raise typer.Exit(2)
+    assert res.roster is not None
+    rep = check_roster(inst, res.roster, prof)
+    if grid:
+        print_grid(inst, res.roster, rep.metrics.get("open_shifts"))
+    print_kpis(rep.kpis)
+    gap = (res.objective - res.bound) / max(1.0, abs(res.objective)) if res.objective else 0.0
+    console.print(f"{res.status}: objective {res.objective:,.0f} (checker {rep.objective:,.0f}), "
+                  f"bound {res.bound:,.0f}, gap {100 * gap:.2f} %, {res.wall_time:.1f} s"
+                  .replace(",", " "))
+    out.mkdir(parents=True, exist_ok=True)
+    write_roster_csv(res.roster, out / "roster.csv")
+    export_xlsx(inst, res.roster, out / "roster.xlsx", kpis=rep.kpis,
+                open_shifts=rep.metrics.get("open_shifts"))
+    _write_report(out / "report.json", rep, res)
+    console.print(f"Wrote {out / 'roster.csv'}, {out / 'roster.xlsx'}, {out / 'report.json'}")
+    if rep.violations:
+        err_console.print(f"[bold red]{len(rep.violations)} hard violations (a bug):[/]")
+        for v in rep.violations[:20]:
+            err_console.print(f"  • {v.message}")
+        raise typer.Exit(1)
+
+
+def _write_report(path: Path, rep, res=None) -> None:
+    data = {
+        "kpis": rep.kpis,
+        "violations": [{"rule": v.rule, "employee": v.employee, "date": str(v.date or ""),
+                        "message": v.message} for v in rep.violations],
+        "penalties": [{"rule": p.rule, "level": p.level.value if p.level else None,
+                       "employee": p.employee, "date": str(p.date or ""), "amount": p.amount,
+                       "weight": p.weight, "message": p.message}
+                      for p in rep.penalties if p.term != "cost_cent"],
+        "open_shifts": rep.metrics.get("open_shifts", []),
+    }
+    if res is not None:
+        data["solve"] = {"status": res.status, "objective": res.objective, "bound": res.bound,
+                         "wall_time_s": res.wall_time, "parts": res.parts}
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str),
+                    encoding="utf-8")
+
+
+@app.command()
+def check(
+    instance: Annotated[Path, typer.Argument(help="Instance JSON")],
+    roster: Annotated[Path, typer.Argument(help="Roster CSV (employee,date,shift,unit)")],
+    profile: Annotated[str, typer.Option(help="Profile whose weights price the penalties")]
+    = "balanced",
+    details: Annotated[bool, typer.Option(help="List every penalty with its justification")]
+    = False,
+) -> None:
+    """Check a roster with the independent checker: hard violations and KPIs (exit 1 if any)."""
+    from constraints.checker import check_roster
+    from instances.io import read_instance, read_roster_csv
+
+    inst = read_instance(instance)
+    ros = read_roster_csv(roster, inst)
+    rep = check_roster(inst, ros, _profile(profile))
+    if rep.violations:
+        console.print(f"[bold red]{len(rep.violations)} hard violations:[/]")
+        for v in rep.violations:
+            console.print(f"  • [{v.rule}] {v.message}")
+    else:
+        console.print("[bold green]No hard violations.[/]")
+    if details:
+        for p in sorted(rep.penalties, key=lambda p: (p.rule, p.employee or "")):
+            if p.term != "cost_cent":
+                console.print(f"  - [{p.rule}{'/' + p.level.value if p.level else ''}] "
+                              f"{p.message}  ({p.total:,})".replace(",", " "))
+    print_kpis(rep.kpis)
+    if rep.violations:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    roster: Annotated[Path, typer.Argument(help="Roster CSV")],
+    xlsx: Annotated[Path, typer.Option(help="Excel file to write")] = Path("roster.xlsx"),
+    instance: Annotated[Path | None, typer.Option(
+        help="Instance JSON the roster belongs to (default: the embedded demo)")] = None,
+) -> None:
+    """Export a roster to Excel: a coloured grid per unit, KPI sheet, open shifts."""
+    from api.excel import export_xlsx
+    from constraints.checker import check_roster
+    from instances.io import read_roster_csv
+
+    inst = _load_instance(instance)
+    ros = read_roster_csv(roster, inst)
+    rep = check_roster(inst, ros)
+    xlsx.parent.mkdir(parents=True, exist_ok=True)
+    export_xlsx(inst, ros, xlsx, kpis=rep.kpis, open_shifts=rep.metrics.get("open_shifts"))
+    console.print(f"Wrote {xlsx}")
+
+
+@app.command()
+def rules() -> None:
+    """List the rule catalogue."""
+    from constraints import RULES
+
+    t = Table(title="Säännöt (rules)")
+    for c in ("id", "kind", "rule", "source"):
+        t.add_column(c)
+    for r in RULES:
+        t.add_row(r.id, r.kind, r.title, r.source)
+    console.print(t)
+
+
+def main() -> None:
+    """Entry point: user errors become messages with exit code 2, never tracebacks."""
+    try:
+        app(standalone_mode=True)
+    except InputError as err:
+        err_console.print("[bold red]Virheellinen syöte (bad input):[/]")
+        for m in err.messages:
+            err_console.print(f"  • {m}")
+        sys.exit(2)
+    except (OSError, MemoryError) as err:
+        err_console.print(f"[bold red]Virhe (error):[/] {err}")
+        sys.exit(2)
+    except Exception as err:  # noqa: BLE001 - the user gets a message, never a traceback
+        err_console.print(f"[bold red]Sisäinen virhe (internal error):[/] {type(err).__name__}: "
+                          f"{err}. Please report it with the input that caused it.")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Benchmark suites and batch runners."""

@@ -1,0 +1,72 @@
+"""Instance + RuleSet + Profile → CP-SAT model (every rule of the catalogue, one objective)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from constraints import RULES
+from constraints.context import EncodeContext
+from instances.models import Instance, Profile, Roster
+
+
+def build_model(instance: Instance, profile: Profile, *, explain: bool = False,
+                hint: Roster | None = None) -> EncodeContext:
+    ctx = EncodeContext(instance, profile, explain=explain)
+    for rule in RULES:
+        rule.apply(ctx)
+    if not explain:
+        ctx.model.Minimize(ctx.objective())
+    if hint is not None:
+        add_hint(ctx, hint)
+    return ctx
+
+
+def add_hint(ctx: EncodeContext, roster: Roster) -> None:
+    """Warm start: hint every decision variable from a previous or published roster."""
+    idx = {e.id: i for i, e in enumerate(ctx.employees)}
+    on = {(idx[a.employee], ctx.instance.day_index(a.date), a.shift, a.unit)
+          for a in roster.assignments if a.employee in idx}
+    for key, var in ctx.x.items():
+        ctx.model.AddHint(var, 1 if key in on else 0)
+
+
+def components(instance: Instance) -> list[tuple[list[str], list[str]]]:
+    """Independent parts: units linked by employees who may work in several (float pool).
+
+    Every rule is local to an employee or a unit, so parts can be solved separately and their
+    objectives add up.
+    """
+    parent = {u.id: u.id for u in instance.units}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for emp in instance.employees:
+        for u in emp.units[1:]:
+            parent[find(u)] = find(emp.units[0])
+    groups: dict[str, list[str]] = defaultdict(list)
+    for u in instance.units:
+        groups[find(u.id)].append(u.id)
+    out = []
+    for units in groups.values():
+        us = set(units)
+        emps = [e.id for e in instance.employees if e.home_unit in us]
+        out.append((units, emps))
+    return out
+
+
+def sub_instance(instance: Instance, units: list[str], employees: list[str]) -> Instance:
+    us, es = set(units), set(employees)
+    data = instance.model_dump()
+    data["units"] = [u for u in data["units"] if u["id"] in us]
+    data["employees"] = [e for e in data["employees"] if e["id"] in es]
+    data["demand"] = [d for d in data["demand"] if d["unit"] in us]
+    data["wishes"] = [w for w in data["wishes"] if w["employee"] in es]
+    data["absences"] = [a for a in data["absences"] if a["employee"] in es]
+    if data.get("reference_roster") is not None:
+        data["reference_roster"] = [a for a in data["reference_roster"] if a["employee"] in es]
+    data["public_holidays"] = sorted(instance.holiday_set)
+    return Instance.model_validate(data)

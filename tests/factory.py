@@ -1,0 +1,76 @@
+"""Tiny hand-made instances and rosters for break/keep tests of single rules.
+
+`grid(inst, {"e1": "AAI-Y--"})` turns one character per day into a roster: a shift id, or '-'/'V'
+for no shift starting that day. Periods start on Monday 1.2.2027 (no public holidays in February).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from instances.models import (
+    LPN,
+    MEDICATION_PERMIT,
+    RN,
+    Assignment,
+    Demand,
+    Employee,
+    Instance,
+    Roster,
+    RuleSet,
+    ShiftType,
+    Unit,
+)
+
+START = date(2027, 2, 1)
+SHIFTS = [
+    ShiftType(id="A", name="aamu", start=time(7), end=time(15)),
+    ShiftType(id="I", name="ilta", start=time(14), end=time(22)),
+    ShiftType(id="Y", name="yö", start=time(21), end=time(7)),
+]
+
+
+def employee(i: int, **kw: Any) -> Employee:
+    base: dict[str, Any] = {"id": f"e{i}", "name": f"Hoitaja{i}", "units": ["U1"],
+                            "competences": [RN, MEDICATION_PERMIT] if i % 2 else [LPN],
+                            "hourly_wage": 20.0}
+    base.update(kw)
+    return Employee(**base)
+
+
+def make_instance(n_employees: int = 2, weeks: int = 1, *, employees: list[Employee] | None = None,
+                  demand_min: int = 0, demand: list[Demand] | None = None,
+                  rules: RuleSet | None = None, units: list[Unit] | None = None,
+                  shifts: list[ShiftType] | None = None, **kw: Any) -> Instance:
+    emps = employees if employees is not None else [employee(i + 1)
+                                                    for i in range(n_employees)]
+    shifts = shifts or SHIFTS
+    units = units or [Unit(id="U1", name="Osasto 1")]
+    if demand is None:
+        demand = [Demand(unit=u.id, date=START + timedelta(days=d), shift=s.id,
+                         minimum=demand_min)
+                  for u in units for d in range(weeks * 7) for s in shifts]
+    return Instance(name="tiny", start=kw.pop("start", START), weeks=weeks, units=units,
+                    shift_types=shifts, employees=emps, demand=demand,
+                    rules=rules or RuleSet(), public_holidays=kw.pop("public_holidays", []),
+                    **kw)
+
+
+def grid(inst: Instance, rows: dict[str, str], unit: str | None = None) -> Roster:
+    out: list[Assignment] = []
+    for emp_id, line in rows.items():
+        emp = inst.employee_by_id.get(emp_id)
+        u = unit or (emp.home_unit if emp else "U1")
+        for d, ch in enumerate(line.replace(" ", "")):
+            if ch in "-V":
+                continue
+            out.append(Assignment(employee=emp_id, date=inst.start + timedelta(days=d),
+                                  shift=ch, unit=u))
+    return Roster(assignments=out)
+
+
+def rules_hit(result: Any, rule: str) -> list[str]:
+    """Messages of violations and penalties of one rule."""
+    return [v.message for v in result.violations if v.rule == rule] + \
+        [p.message for p in result.penalties if p.rule == rule]
