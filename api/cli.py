@@ -133,8 +133,8 @@ def solve(
     from scheduler import SolveOptions, explain_infeasibility
     from scheduler import solve as run_solve
 
-    inst = _load_instance(instance)
     prof = _profile(profile)
+    inst = _load_instance(instance)
     console.print(f"[bold]{inst.name}[/]: {len(inst.employees)} employees, {len(inst.units)} "
                   f"units, {inst.n_days} days from {inst.start}; profile {prof.name}, "
                   f"{time_limit:g} s, {workers} workers")

@@ -4,9 +4,9 @@ A rule module defines `apply(b: Builder)` once, in terms of the small vocabulary
 (literals for "employee e works shift s on day d", and/or/not, comparisons, hard requirements and
 weighted penalties). `encode(ctx)` runs it with the CP-SAT builder (`constraints.context`), and
 `check(instance, roster)` runs it with the evaluating builder (`constraints.evaluate`), which
-reads a finished roster and never touches the solver. The solver's objective therefore equals the checker's
-total by construction, and tests with hand-made rosters pin each definition to what a person
-expects.
+reads a finished roster and never touches the solver. The solver's objective therefore equals the
+checker's total by construction, and tests with hand-made rosters pin each definition to what a
+person expects.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ class EncodeContext:
         self.model = model or cp_model.CpModel()
         self.explain = explain
         self.groups: dict[str, cp_model.IntVar] = {}
-        self.objective_terms: list[tuple[int, Expr, str]] = []  # (weight, amount, term)
+        self.objective_terms: list[tuple[int, Expr, str]] = []  # (weight, amount, rule)
         self.x: dict[tuple[int, int, str, str], cp_model.IntVar] = {}
         self._cache: dict[Any, Any] = {}
         self._options: dict[int, list[str]] = defaultdict(list)
@@ -217,7 +217,7 @@ class EncodeContext:
         w = getattr(self.profile, term) * multiplier
         if w == 0 or (_is_const(amount) and int(amount) == 0):
             return
-        self.objective_terms.append((w, amount, term))
+        self.objective_terms.append((w, amount, rule))
 
     def metric(self, name: str, value: Any) -> None:  # reporting happens in the checker only
         return None

@@ -278,7 +278,7 @@ class Profile(Model):
     burden_strong: int = 20_000
     single_day_off: int = 4_000
     missing_free_weekend: int = 6_000
-    fairness: int = 1_500  # per unit of the worst employee's FTE-relative load, per category
+    fairness: int = 15  # per 1/100 shift of the worst employee's FTE-relative load, per category
     continuity_change: int = 0  # per assignment changed against the reference roster
 
 
@@ -359,6 +359,8 @@ class Instance(Model):
         """Employee id -> day indices with an absence (poissaolo)."""
         out: dict[str, set[int]] = {e.id: set() for e in self.employees}
         for a in self.absences:
+            if a.employee not in out:  # reported by the cross-check as an unknown employee
+                continue
             d = max(a.start, self.start)
             while d <= min(a.end, self.end):
                 out[a.employee].add(self.day_index(d))

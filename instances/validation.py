@@ -159,7 +159,10 @@ def _record_name(raw: Any, loc: tuple) -> str:
             if isinstance(item, dict) and "id" in item:
                 parts.append(f"{label} '{item['id']}'")
             elif key == "wishes" and isinstance(item, dict) and "employee" in item:
-                parts.append(f"employee '{item['employee']}', wish {idx + 1}")
+                # numbered per employee, as in the cross-check messages
+                n = sum(1 for w in node[key][:idx + 1]
+                        if isinstance(w, dict) and w.get("employee") == item["employee"])
+                parts.append(f"employee '{item['employee']}', wish {n}")
             else:
                 parts.append(f"{label} {idx + 1}")
             node = item

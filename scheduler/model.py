@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from constraints import RULES
+from constraints.base import Rule
 from constraints.context import EncodeContext
 from instances.models import Instance, Profile, Roster
 
 
 def build_model(instance: Instance, profile: Profile, *, explain: bool = False,
-                hint: Roster | None = None) -> EncodeContext:
+                hint: Roster | None = None, rules: list[Rule] | None = None) -> EncodeContext:
+    """Every rule of the catalogue (or `rules`) into one model; minimise the weighted terms."""
     ctx = EncodeContext(instance, profile, explain=explain)
-    for rule in RULES:
+    for rule in RULES if rules is None else rules:
         rule.apply(ctx)
     if not explain:
         ctx.model.Minimize(ctx.objective())
@@ -28,6 +32,33 @@ def add_hint(ctx: EncodeContext, roster: Roster) -> None:
           for a in roster.assignments if a.employee in idx}
     for key, var in ctx.x.items():
         ctx.model.AddHint(var, 1 if key in on else 0)
+
+
+def complete_hint(ctx: EncodeContext, x_values: dict, time_limit: float = 30.0) -> bool:
+    """Hint every variable of the model, not only the decisions, from a decision assignment.
+
+    CP-SAT with few workers spends its time in the LP at the root and finds no first solution on
+    a model with many reified soft terms; a complete, feasible hint is taken as the first solution
+    at once, and the LNS workers start improving it. The auxiliary values are found by solving a
+    clone with the decisions fixed (pure propagation, a second or two).
+    """
+    clone = ctx.model.Clone()
+    for key, var in ctx.x.items():
+        v = clone.GetBoolVarFromProtoIndex(var.index)
+        clone.Add(v == int(x_values.get(key, 0)))
+    clone.ClearHints()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    code = solver.Solve(clone)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    values = solver.ResponseProto().solution
+    ctx.model.ClearHints()
+    hint = ctx.model.Proto().solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+    return True
 
 
 def components(instance: Instance) -> list[tuple[list[str], list[str]]]:

@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from constraints import RULES
+from constraints.checker import check_roster
 from instances.models import Assignment, Instance, Profile, Roster
-from scheduler.model import build_model, components, sub_instance
+from scheduler.model import build_model, complete_hint, components, sub_instance
+
+PHASE1_SHARE = 0.2  # of a part's budget: hard rules only, minimising open shifts
 
 
 @dataclass
@@ -24,6 +28,7 @@ class SolveOptions:
     seed: int = 0
     log: bool = False
     hint: Roster | None = None
+    two_phase: bool = True  # find a valid roster on the hard rules first, then optimise all
 
 
 @dataclass
@@ -67,6 +72,28 @@ def _status_name(code: int) -> str:
         code, "UNKNOWN")
 
 
+def _solver(opts: SolveOptions, time_limit: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = time_limit
+    p.num_workers = max(1, opts.workers)
+    p.random_seed = opts.seed
+    p.log_search_progress = opts.log
+    return solver
+
+
+def _phase1(inst: Instance, profile: Profile, opts: SolveOptions, time_limit: float,
+            hint: Roster | None) -> tuple[str, dict | None]:
+    """Hard rules only, minimising open shifts and the ratio shortfall: a valid roster fast."""
+    hard = [r for r in RULES if r.kind == "hard"]
+    ctx = build_model(inst, profile, hint=hint, rules=hard)
+    solver = _solver(opts, max(1.0, time_limit))
+    st = _status_name(solver.Solve(ctx.model))
+    if st not in ("OPTIMAL", "FEASIBLE"):
+        return st, None
+    return st, {k: solver.BooleanValue(v) for k, v in ctx.x.items()}
+
+
 def solve(instance: Instance, profile: Profile, options: SolveOptions | None = None,
           progress: Callable[[Progress], None] | None = None) -> SolveResult:
     opts = options or SolveOptions()
@@ -86,30 +113,48 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         hint = opts.hint
         if hint is None and sub.reference_roster:
             hint = Roster(assignments=sub.reference_roster)
-        ctx = build_model(sub, profile, hint=hint)
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.max_time_in_seconds = budget
-        p.num_workers = max(1, opts.workers)
-        p.random_seed = opts.seed
-        p.log_search_progress = opts.log
+        phase2_budget = budget
+        x_values: dict | None = None
+        if opts.two_phase:
+            t1 = time.monotonic()
+            st1, x_values = _phase1(sub, profile, opts, budget * PHASE1_SHARE, hint)
+            if st1 == "INFEASIBLE":
+                return SolveResult(status=st1, roster=None, objective=None, bound=None,
+                                   wall_time=time.monotonic() - t0, parts=len(parts))
+            phase2_budget = max(1.0, budget - (time.monotonic() - t1))
+        ctx = build_model(sub, profile, hint=hint if x_values is None else None)
+        if x_values is not None:
+            complete_hint(ctx, x_values)
+        solver = _solver(opts, phase2_budget)
 
-        def on_solution(obj: float, bound: float, _i: int = i) -> None:
+        def on_solution(obj: float, bound: float, _i: int = i, _o: float = done_obj,
+                        _b: float = done_bound) -> None:
             el = time.monotonic() - t0
-            history.append((el, done_obj + obj, done_bound + bound))
+            history.append((el, _o + obj, _b + bound))
             if progress:
-                progress(Progress(_i, len(parts), done_obj + obj, done_bound + bound, el,
+                progress(Progress(_i, len(parts), _o + obj, _b + bound, el,
                                   min(1.0, el / max(opts.time_limit, 1e-9))))
 
         code = solver.Solve(ctx.model, _Callback(on_solution))
         st = _status_name(code)
+        if st not in ("OPTIMAL", "FEASIBLE") and x_values is not None:
+            # phase 2 found nothing better in time: the phase-1 roster is valid, keep it
+            part = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
+                    for (e, d, s, u), v in x_values.items() if v]
+            assignments.extend(part)
+            done_obj += check_roster(sub, Roster(assignments=part), profile).objective
+            status_all = "FEASIBLE"
+            continue
         if st not in ("OPTIMAL", "FEASIBLE"):
             return SolveResult(status=st, roster=None, objective=None, bound=None,
                                wall_time=time.monotonic() - t0, parts=len(parts),
                                history=history)
         if st == "FEASIBLE":
             status_all = "FEASIBLE"
-        done_obj += solver.ObjectiveValue()
+        # the objective of the returned solution, term by term (CP-SAT's ObjectiveValue() was seen
+        # to differ from its own solution's terms under a time limit; the checker is the truth)
+        done_obj += sum(w * (int(a) if isinstance(a, (bool, int)) else solver.Value(a))
+                        for w, a, _ in ctx.objective_terms)
         done_bound += solver.BestObjectiveBound()
         for (e, d, s, u), var in ctx.x.items():
             if solver.BooleanValue(var):

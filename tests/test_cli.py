@@ -1,0 +1,79 @@
+"""The `roster` command line end to end: generate → solve → check → export, and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+ROSTER = [sys.executable, "-c", "from api.cli import main; main()"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*ROSTER, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300, env={"COLUMNS": "160", "PATH": "/usr/bin:/bin",
+                                            "PYTHONPATH": str(Path(__file__).parents[1])})
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("cli")
+    r = run("generate", "--preset", "small", "--seed", "2", "--out", str(tmp / "inst.json"))
+    assert r.returncode == 0, r.stderr
+    r = run("solve", str(tmp / "inst.json"), "--time-limit", "15", "--out", str(tmp / "out"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Tunnusluvut" in r.stdout and "Avoimet vuorot" in r.stdout
+    return tmp
+
+
+def test_solve_writes_csv_xlsx_report(solved: Path) -> None:
+    out = solved / "out"
+    header = (out / "roster.csv").read_text().splitlines()[0]
+    assert header == "employee,date,shift,unit"
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["kpis"]["hard_violations"] == 0
+    wb = openpyxl.load_workbook(out / "roster.xlsx")
+    assert "KPI" in wb.sheetnames
+
+
+def test_check_ok_and_broken_roster(solved: Path) -> None:
+    inst, ros = solved / "inst.json", solved / "out" / "roster.csv"
+    r = run("check", str(inst), str(ros))
+    assert r.returncode == 0 and "No hard violations" in r.stdout
+    lines = ros.read_text().splitlines()
+    emp, day = lines[1].split(",")[:2]
+    # add a second shift on a worked day: breaks hard rule 1
+    broken = solved / "broken.csv"
+    broken.write_text("\n".join([*lines, f"{emp},{day},Y,{lines[1].split(',')[3]}"]) + "\n")
+    r = run("check", str(inst), str(broken))
+    assert r.returncode == 1 and "more than one shift" in r.stdout
+
+
+def test_export(solved: Path) -> None:
+    x = solved / "again.xlsx"
+    r = run("export", str(solved / "out" / "roster.csv"), "--instance", str(solved / "inst.json"),
+            "--xlsx", str(x))
+    assert r.returncode == 0 and x.exists()
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"start": "2027-03-02", "units": [], "shift_types": [], "employees": []}')
+    r = run("solve", str(bad))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and "Monday" in r.stderr
+    r = run("solve", str(tmp_path / "missing.json"))
+    assert r.returncode == 2 and "file not found" in r.stderr
+    r = run("check", str(bad), str(tmp_path / "nothing.csv"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    r = run("solve", "--profile", "nosuch")
+    assert r.returncode == 2 and "unknown profile" in r.stderr
+
+
+def test_rules_lists_catalogue() -> None:
+    r = run("rules")
+    assert r.returncode == 0 and "daily_rest" in r.stdout
