@@ -31,12 +31,23 @@ SHIFT_STYLE = {"A": "black on bright_cyan", "I": "black on bright_yellow",
 
 
 def _load_instance(path: Path | None) -> Instance:
+    """JSON file, a folder of CSV tables, or an Excel workbook (see instances/tabular.py)."""
     from instances.io import read_instance
 
     if path is None:
         from instances.generator import load_demo
 
         return load_demo()
+    if path.is_dir():
+        from instances.tabular import read_csv_dir
+
+        return read_csv_dir(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from instances.tabular import read_workbook
+
+        if not path.exists():
+            raise InputError([f"{path}: file not found"])
+        return read_workbook(path)
     return read_instance(path)
 
 
@@ -117,7 +128,8 @@ def generate(
 @app.command()
 def solve(
     instance: Annotated[Path | None, typer.Argument(
-        help="Instance JSON (default: the embedded demo)")] = None,
+        help="Instance: JSON, a folder of CSV tables or an Excel workbook (default: the demo)")]
+    = None,
     profile: Annotated[str, typer.Option(help="balanced, ergonomics, wishes, cost, continuity")]
     = "balanced",
     time_limit: Annotated[float, typer.Option(help="Time budget in seconds")] = 30.0,
@@ -202,7 +214,7 @@ def _write_report(path: Path, rep, res=None) -> None:
 
 @app.command()
 def check(
-    instance: Annotated[Path, typer.Argument(help="Instance JSON")],
+    instance: Annotated[Path, typer.Argument(help="Instance: JSON, CSV folder or Excel workbook")],
     roster: Annotated[Path, typer.Argument(help="Roster CSV (employee,date,shift,unit)")],
     profile: Annotated[str, typer.Option(help="Profile whose weights price the penalties")]
     = "balanced",
@@ -211,9 +223,9 @@ def check(
 ) -> None:
     """Check a roster with the independent checker: hard violations and KPIs (exit 1 if any)."""
     from constraints.checker import check_roster
-    from instances.io import read_instance, read_roster_csv
+    from instances.io import read_roster_csv
 
-    inst = read_instance(instance)
+    inst = _load_instance(instance)
     ros = read_roster_csv(roster, inst)
     rep = check_roster(inst, ros, _profile(profile))
     if rep.violations:
@@ -250,6 +262,28 @@ def export(
     xlsx.parent.mkdir(parents=True, exist_ok=True)
     export_xlsx(inst, ros, xlsx, kpis=rep.kpis, open_shifts=rep.metrics.get("open_shifts"))
     console.print(f"Wrote {xlsx}")
+
+
+@app.command()
+def convert(
+    source: Annotated[Path, typer.Argument(help="Instance: JSON, CSV folder or Excel workbook")],
+    out: Annotated[Path, typer.Option(help="Write .json, .xlsx, or a folder of CSV tables")]
+    = Path("instance.json"),
+) -> None:
+    """Validate an instance and write it in another format (JSON, Excel, CSV folder)."""
+    from instances.io import write_instance
+    from instances.tabular import write_csv_dir, write_workbook
+
+    inst = _load_instance(source)
+    if out.suffix.lower() == ".json":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_instance(inst, out)
+    elif out.suffix.lower() == ".xlsx":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(inst, out)
+    else:
+        write_csv_dir(inst, out)
+    console.print(f"Valid: {len(inst.employees)} employees, {len(inst.units)} units. Wrote {out}")
 
 
 @app.command()

@@ -74,6 +74,19 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert r.returncode == 2 and "unknown profile" in r.stderr
 
 
+def test_csv_folder_and_workbook_inputs(solved: Path) -> None:
+    folder, book = solved / "tables", solved / "tables.xlsx"
+    assert run("convert", str(solved / "inst.json"), "--out", str(folder)).returncode == 0
+    assert (folder / "employees.csv").exists()
+    assert run("convert", str(folder), "--out", str(book)).returncode == 0
+    r = run("check", str(book), str(solved / "out" / "roster.csv"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    (folder / "wishes.csv").write_text((folder / "wishes.csv").read_text().replace(
+        "2027-", "2027-13-", 1))
+    r = run("check", str(folder), str(solved / "out" / "roster.csv"))
+    assert r.returncode == 2 and "wishes.csv line 2" in r.stderr and "is not a date" in r.stderr
+
+
 def test_rules_lists_catalogue() -> None:
     r = run("rules")
     assert r.returncode == 0 and "daily_rest" in r.stdout
