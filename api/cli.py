@@ -174,6 +174,7 @@ def solve(
         raise typer.Exit(2)
     assert res.roster is not None
     rep = check_roster(inst, res.roster, prof)
+    rep.kpis["planning_time_s"] = round(res.wall_time, 1)
     if grid:
         print_grid(inst, res.roster, rep.metrics.get("open_shifts"))
     print_kpis(rep.kpis)
@@ -204,6 +205,10 @@ def _write_report(path: Path, rep, res=None) -> None:
                        "weight": p.weight, "message": p.message}
                       for p in rep.penalties if p.term != "cost_cent"],
         "open_shifts": rep.metrics.get("open_shifts", []),
+        "wishes_per_employee": rep.metrics.get("wishes_per_employee", {}),
+        "hours_per_employee": rep.metrics.get("planned_minutes", {}),
+        "fairness": rep.metrics.get("fairness", {}),
+        "cost_breakdown": rep.metrics.get("cost_breakdown", {}),
     }
     if res is not None:
         data["solve"] = {"status": res.status, "objective": res.objective, "bound": res.bound,

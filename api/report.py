@@ -21,6 +21,7 @@ KPI_LABELS: dict[str, str] = {
     "fairness_max_spread": "Reiluus: suurin ero (fairness: max spread per FTE)",
     "hard_violations": "Ehdottomien sääntöjen rikkeet (hard violations)",
     "objective": "Tavoitefunktio (objective)",
+    "planning_time_s": "Suunnitteluaika s (planning time)",
 }
 
 
