@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from constraints.base import Builder, CheckResult, Msg, Rule, fdate
+from constraints.base import BOTH, Builder, CheckResult, Msg, Rule, fdate
 from constraints.common import who
 from constraints.evaluate import check_with
 from instances.models import Instance, Profile, Roster
@@ -33,7 +33,7 @@ def apply(b: Builder) -> None:
 
 
 RULE = Rule(RULE_ID, "Poissaolot ja lukitut vuorot (absences and locked shifts)", "hard",
-            "DESIGN §3 hard 2", apply)
+            "DESIGN §3 hard 2", apply, BOTH)
 
 
 def encode(ctx: Builder) -> None:

@@ -6,7 +6,7 @@ evaluating a roster, every row is checked against the instance.
 
 from __future__ import annotations
 
-from constraints.base import Builder, CheckResult, Msg, Rule, fdate
+from constraints.base import BOTH, Builder, CheckResult, Msg, Rule, fdate
 from constraints.common import who
 from constraints.evaluate import check_with
 from instances.models import Instance, Profile, Roster
@@ -38,7 +38,7 @@ def apply(b: Builder) -> None:
 
 
 RULE = Rule(RULE_ID, "Yksi vuoro päivässä, sallitut yksiköt (one shift a day, allowed units)",
-            "hard", "DESIGN §3 hard 1", apply)
+            "hard", "DESIGN §3 hard 1", apply, BOTH)
 
 
 def encode(ctx: Builder) -> None:

@@ -157,6 +157,13 @@ class Rule:
     kind: str  # "hard" | "soft" | "cost"
     source: str
     apply: Callable[[Builder], None]
+    catalogues: frozenset[str] = frozenset({"finnish"})  # RuleSet.catalogue values it serves
+
+    def active(self, instance: Instance) -> bool:
+        return instance.rules.catalogue in self.catalogues
+
+
+BOTH = frozenset({"finnish", "curtois"})
 
 
 def iter_pairs(seq: Iterable[Any]) -> Iterable[tuple[Any, Any]]:

@@ -40,7 +40,7 @@ def check_roster(instance: Instance, roster: Roster, profile: Profile | None = N
     """Evaluate every rule (or those in `only`) on the roster; compute the KPIs."""
     ev = Evaluator(instance, roster, profile)
     for rule in RULES:
-        if only is None or rule.id in only:
+        if (only is None or rule.id in only) and rule.active(instance):
             rule.apply(ev)
     res: CheckResult = ev.result
     rep = CheckReport(res.violations, res.penalties, res.metrics)

@@ -6,7 +6,7 @@ is part of the staffing count in `staffing`: only qualified employees count towa
 
 from __future__ import annotations
 
-from constraints.base import Builder, CheckResult, Msg, Rule, fdate
+from constraints.base import BOTH, Builder, CheckResult, Msg, Rule, fdate
 from constraints.common import who
 from constraints.evaluate import check_with
 from instances.models import Instance, Profile, Roster
@@ -34,7 +34,7 @@ def apply(b: Builder) -> None:
 
 
 RULE = Rule(RULE_ID, "Sopimuksen mukaiset vuorotyypit (contract shift types)", "hard",
-            "DESIGN §3 hard 3", apply)
+            "DESIGN §3 hard 3", apply, BOTH)
 
 
 def encode(ctx: Builder) -> None:

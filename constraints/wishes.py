@@ -1,13 +1,14 @@
 """Soft — employees' wishes (toiveet): day off, shift X on a date, not shift X on a date.
 
-An unfulfilled wish costs `Profile.wish × (4 − priority)` (priority 1 is the most important).
+An unfulfilled wish costs `Profile.wish × (4 − priority)` (priority 1 is the most important), or
+`Profile.wish × weight` where the wish carries an explicit weight (benchmark requests).
 A day-off wish is met only by a whole free calendar day (the morning a night shift ends is not
 free). KPI: share of wishes fulfilled, overall and per employee.
 """
 
 from __future__ import annotations
 
-from constraints.base import Builder, CheckResult, Msg, Rule, fdate
+from constraints.base import BOTH, Builder, CheckResult, Msg, Rule, fdate
 from constraints.common import who
 from constraints.evaluate import check_with
 from instances.models import Instance, Profile, Roster, WishKind
@@ -39,7 +40,7 @@ def apply(b: Builder) -> None:
         b.penalty(RULE_ID, "wish", b.not_(ok),
                   Msg("{who}: toive '{what}' on {day} (priority {p}) not granted",
                       who=who(b.employees[e]), what=what, day=fdate(w.date), p=w.priority),
-                  e=e, d=d, multiplier=4 - w.priority)
+                  e=e, d=d, multiplier=4 - w.priority if w.weight is None else w.weight)
         if b.is_eval:
             per_emp[w.employee][0] += int(bool(ok))
             per_emp[w.employee][1] += 1
@@ -50,7 +51,8 @@ def apply(b: Builder) -> None:
                                      for k, (g, n) in per_emp.items() if n})
 
 
-RULE = Rule(RULE_ID, "Työvuorotoiveet (wishes)", "soft", "DESIGN §3 wishes", apply)
+RULE = Rule(RULE_ID, "Työvuorotoiveet (wishes; benchmark shift on/off requests)", "soft",
+            "DESIGN §3 wishes", apply, BOTH)
 
 
 def encode(ctx: Builder) -> None:

@@ -69,6 +69,8 @@ class ShiftType(Model):
     name: str = ""
     start: time
     end: time
+    # shift types that may not be worked the next day after this one (forbidden successions)
+    cannot_follow: list[str] = Field(default_factory=list)
 
     @property
     def start_min(self) -> int:
@@ -122,6 +124,22 @@ class LockedShift(Model):
     unit: str | None = None  # None: the employee's home unit
 
 
+class ContractLimits(Model):
+    """Per-employee limits a contract may set (all optional; a rule applies only when set).
+
+    The Finnish rule set derives hours from the calendar; benchmark instances (Curtois & Qu) and
+    individual contracts give them explicitly.
+    """
+
+    max_shifts: dict[str, int] | None = None  # per shift type
+    min_minutes: int | None = Field(None, ge=0)
+    max_minutes: int | None = Field(None, ge=0)
+    min_consecutive_shifts: int | None = Field(None, ge=1)
+    max_consecutive_shifts: int | None = Field(None, ge=1)
+    min_consecutive_days_off: int | None = Field(None, ge=1)
+    max_weekends: int | None = Field(None, ge=0)
+
+
 class Employee(Model):
     id: str = Field(min_length=1)
     name: str
@@ -133,6 +151,7 @@ class Employee(Model):
     direct_care_share: float = Field(0.9, ge=0, le=1)
     night_worker: bool = False
     locked: list[LockedShift] = Field(default_factory=list)
+    limits: ContractLimits | None = None
 
     @property
     def home_unit(self) -> str:
@@ -148,6 +167,9 @@ class Demand(Model):
     competence: str | None = None
     minimum: int = Field(ge=0)
     target: int | None = Field(None, ge=0)
+    # soft cover around the target with explicit weights (benchmark instances); None: not used
+    weight_under: int | None = Field(None, ge=0)
+    weight_over: int | None = Field(None, ge=0)
 
     @model_validator(mode="after")
     def _target(self) -> Demand:
@@ -170,6 +192,7 @@ class Wish(Model):
     date: date
     shift: str | None = None
     priority: int = Field(2, ge=1, le=3)  # 1 = most important
+    weight: int | None = Field(None, ge=0)  # explicit weight (benchmarks); None: 4 − priority
 
     @model_validator(mode="after")
     def _shift_needed(self) -> Wish:
@@ -200,6 +223,9 @@ class Absence(Model):
 
 class RuleSet(Model):
     """Every number of DESIGN.md §3, with the Finnish default (minutes unless named otherwise)."""
+
+    # which rule catalogue applies: the Finnish rules, or the Curtois & Qu benchmark's rules
+    catalogue: Literal["finnish", "curtois"] = "finnish"
 
     # hard 4: daily rest (työaikalaki 25 §)
     daily_rest_min: int = 11 * 60
@@ -280,6 +306,7 @@ class Profile(Model):
     missing_free_weekend: int = 6_000
     fairness: int = 15  # per 1/100 shift of the worst employee's FTE-relative load, per category
     continuity_change: int = 0  # per assignment changed against the reference roster
+    cover: int = 1  # per person under/over a weighted cover row, times the row's weight
 
 
 class Assignment(Model):

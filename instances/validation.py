@@ -50,7 +50,7 @@ def cross_check(inst: Instance) -> None:
 
     # hard 7: shift length limits
     cap = 13 * 60 if r.allow_long_shifts else None
-    for st in inst.shift_types:
+    for st in inst.shift_types if r.catalogue == "finnish" else ():
         limit = r.night_shift_max_minutes if st.is_night else r.shift_max_minutes
         if cap is not None:
             limit = cap
@@ -62,6 +62,10 @@ def cross_check(inst: Instance) -> None:
                         f"{_fmt_h(r.shift_min_minutes)} minimum shift")
 
     units, shifts = inst.unit_by_id, inst.shift_by_id
+    for st in inst.shift_types:
+        for other in st.cannot_follow:
+            if other not in shifts:
+                errs.append(f"shift type '{st.id}', cannot_follow: unknown shift type '{other}'")
     first, last = inst.start, inst.end
     known_comp = set(STANDARD_COMPETENCES)
     staffed_units: set[str] = set()

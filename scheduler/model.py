@@ -17,7 +17,8 @@ def build_model(instance: Instance, profile: Profile, *, explain: bool = False,
     """Every rule of the catalogue (or `rules`) into one model; minimise the weighted terms."""
     ctx = EncodeContext(instance, profile, explain=explain)
     for rule in RULES if rules is None else rules:
-        rule.apply(ctx)
+        if rule.active(instance):
+            rule.apply(ctx)
     if not explain:
         ctx.model.Minimize(ctx.objective())
     if hint is not None:
