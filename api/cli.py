@@ -155,9 +155,10 @@ def solve(
         task = bar.add_task("Ratkaistaan (solving)", total=1.0, info="")
 
         def on_progress(p) -> None:
+            bound = "–" if p.bound is None or p.bound != p.bound else f"{p.bound:,.0f}"
             bar.update(task, completed=p.fraction,
                        info=f"osa {p.part}/{p.parts}  objective {p.objective:,.0f}  "
-                            f"bound {p.bound:,.0f}".replace(",", " "))
+                            f"bound {bound}".replace(",", " "))
 
         res = run_solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers,
                                                  seed=seed), progress=on_progress)
@@ -178,10 +179,11 @@ def solve(
     if grid:
         print_grid(inst, res.roster, rep.metrics.get("open_shifts"))
     print_kpis(rep.kpis)
-    gap = (res.objective - res.bound) / max(1.0, abs(res.objective)) if res.objective else 0.0
+    bound = "–" if res.bound is None else f"{res.bound:,.0f}"
+    gap = "" if res.bound is None else \
+        f", gap {100 * (res.objective - res.bound) / max(1.0, abs(res.objective)):.2f} %"
     console.print(f"{res.status}: objective {res.objective:,.0f} (checker {rep.objective:,.0f}), "
-                  f"bound {res.bound:,.0f}, gap {100 * gap:.2f} %, {res.wall_time:.1f} s"
-                  .replace(",", " "))
+                  f"bound {bound}{gap}, {res.wall_time:.1f} s".replace(",", " "))
     out.mkdir(parents=True, exist_ok=True)
     write_roster_csv(res.roster, out / "roster.csv")
     export_xlsx(inst, res.roster, out / "roster.xlsx", kpis=rep.kpis,

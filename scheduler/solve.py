@@ -19,11 +19,12 @@ from instances.models import Assignment, Instance, Profile, Roster
 from scheduler.model import build_model, complete_hint, components, sub_instance
 
 PHASE1_SHARE = 0.2  # of a part's budget: hard rules only, minimising open shifts
-# Above this many decisions, phase 2 runs CP-SAT's large-neighbourhood search only, without the
-# root LP: from a complete hint it improved the demo ward ~12 % more in 40 s on 2 workers
-# (18.4 M vs 20.9 M objective; benchmarks/README.md). Small models keep the full search, which
-# proves optimality.
-LNS_ONLY_ABOVE = 2000
+# Above this many decisions, phase 2 is our LNS over employees and day windows (scheduler/lns.py)
+# from the complete hint: on the demo ward, 40 s on 2 workers gave 17.1 M against 18.4 M for
+# CP-SAT's own LNS-only search and 20.9 M for its default search (benchmarks/README.md). Small
+# models keep CP-SAT's full search, which also proves optimality.
+LNS_ABOVE = 2000
+LNS_ROUND_S = 1.0
 
 
 @dataclass
@@ -99,6 +100,28 @@ def _phase1(inst: Instance, profile: Profile, opts: SolveOptions, time_limit: fl
     return st, {k: solver.BooleanValue(v) for k, v in ctx.x.items()}
 
 
+def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float, part: int,
+               parts: int, done_obj: float, history: list, progress) -> tuple[int, list]:
+    """Phase 2 by LNS from the complete hint; returns (objective, assignments) of the part."""
+    from scheduler.lns import ObjectiveEval, improve
+
+    start = list(ctx.model.Proto().solution_hint.values)
+
+    def on_improve(obj: int, _values: list[int]) -> None:
+        el = time.monotonic() - t0
+        history.append((el, done_obj + obj, float("nan")))
+        if progress:
+            progress(Progress(part, parts, done_obj + obj, None, el,
+                              min(1.0, el / max(opts.time_limit, 1e-9))))
+
+    on_improve(ObjectiveEval(ctx)(start), start)
+    best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
+                                on_improve=on_improve, round_limit=LNS_ROUND_S)
+    out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
+           for (e, d, s, u), var in ctx.x.items() if best[var.index]]
+    return obj, out
+
+
 def solve(instance: Instance, profile: Profile, options: SolveOptions | None = None,
           progress: Callable[[Progress], None] | None = None) -> SolveResult:
     opts = options or SolveOptions()
@@ -129,9 +152,15 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
         ctx = build_model(sub, profile, hint=hint if x_values is None else None)
         solver = _solver(opts, phase2_budget)
-        if x_values is not None and complete_hint(ctx, x_values) and len(ctx.x) > LNS_ONLY_ABOVE:
-            solver.parameters.use_lns_only = True
-            solver.parameters.linearization_level = 0
+        hinted = x_values is not None and complete_hint(ctx, x_values)
+        if hinted and len(ctx.x) > LNS_ABOVE:
+            obj, part = _lns_phase(ctx, sub, opts, t0, phase2_budget, i, len(parts), done_obj,
+                                   history, progress)
+            assignments.extend(part)
+            done_obj += obj
+            status_all = "FEASIBLE"
+            done_bound = float("nan")
+            continue
 
         def on_solution(obj: float, bound: float, _i: int = i, _o: float = done_obj,
                         _b: float = done_bound) -> None:
@@ -171,6 +200,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             progress(Progress(i, len(parts), done_obj, done_bound, el,
                               min(1.0, el / max(opts.time_limit, 1e-9))))
 
+    bound = None if done_bound != done_bound else done_bound  # NaN: a part had no bound (LNS)
     return SolveResult(status=status_all, roster=Roster(assignments=assignments),
-                       objective=done_obj, bound=done_bound, wall_time=time.monotonic() - t0,
+                       objective=done_obj, bound=bound, wall_time=time.monotonic() - t0,
                        parts=len(parts), history=history)

@@ -1,0 +1,267 @@
+"""Batch runner for the Curtois & Qu benchmark: one solve per instance, results table and plot.
+
+    python -m benchmarks.curtois_batch --time-limit 60 --workers 2 --out benchmarks/results
+
+Reads the instances from `--data` (default: $CURTOIS_DIR or ../shared/benchdata/curtois next to
+the project) and never copies them. Each instance runs in its own process (`--jobs` at a time), so
+a crash or memory blow-up of one does not take the batch down. Writes
+`curtois_<T>s.csv` / `.md` (instance, objective, bound, gap to best known, time to best, workers,
+machine, the 1-hour CPLEX/Gurobi figures where published) and `curtois_<T>s.png`
+(objective relative to the best known value over time).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import platform
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def data_dir(explicit: Path | None = None) -> Path | None:
+    """Where the benchmark files are, or None if absent (callers skip with a reason)."""
+    for cand in (explicit, os.environ.get("CURTOIS_DIR"),
+                 ROOT.parent / "shared" / "benchdata" / "curtois"):
+        if cand and (Path(cand) / "best_known.csv").exists():
+            return Path(cand)
+    return None
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores"
+
+
+def instance_number(name: str) -> int:
+    m = re.search(r"(\d+)", name)
+    return int(m.group(1)) if m else 0
+
+
+def best_known(folder: Path) -> dict[str, dict[str, int]]:
+    with open(folder / "best_known.csv", newline="") as f:
+        return {r["instance"]: {"lb": int(r["best_known_lb"]), "ub": int(r["best_known_ub"]),
+                                "staff": int(r["staff"]), "days": int(r["days"])}
+                for r in csv.DictReader(f)}
+
+
+def published_1h(folder: Path) -> dict[str, dict[str, int]]:
+    """Best 1-hour upper bound published for CPLEX and for Gurobi, per instance."""
+    out: dict[str, dict[str, int]] = {}
+    path = folder / "published_results.csv"
+    if not path.exists():
+        return out
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["bound"] != "ub" or not r["time_limit_or_runtime_s"]:
+                continue
+            if float(r["time_limit_or_runtime_s"]) != 3600:
+                continue
+            for solver in ("CPLEX", "Gurobi"):
+                if solver.lower() in r["method"].lower():
+                    cur = out.setdefault(r["instance"], {})
+                    v = int(float(r["value"]))
+                    cur[solver] = min(v, cur.get(solver, v))
+    return out
+
+
+@dataclass
+class Row:
+    instance: str
+    staff: int
+    days: int
+    status: str
+    objective: int | None
+    bound: float | None
+    best_known: int
+    gap_to_best_pct: float | None
+    time_to_best_s: float | None
+    wall_s: float
+    hard_violations: int | None
+    workers: int
+    time_limit_s: float
+    cplex_1h: int | None = None
+    gurobi_1h: int | None = None
+    machine: str = ""
+    history: list[tuple[float, float]] = field(default_factory=list)
+
+
+def run_one(path: str, time_limit: float, workers: int, seed: int) -> Row:
+    """Solve one instance (in a worker process) and score it with the checker."""
+    from constraints.checker import check_roster
+    from instances.curtois import curtois_profile, read_curtois
+    from scheduler import SolveOptions, solve
+
+    name = Path(path).stem
+    inst = read_curtois(path)
+    prof = curtois_profile()
+    t0 = time.monotonic()
+    res = solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    wall = time.monotonic() - t0
+    obj = viol = None
+    hist: list[tuple[float, float]] = [(t, o) for t, o, _ in res.history]
+    if res.roster is not None:
+        rep = check_roster(inst, res.roster, prof)
+        obj, viol = rep.objective, len(rep.violations)
+    t_best = None
+    if hist and obj is not None:
+        t_best = next((t for t, o in hist if round(o) <= obj), hist[-1][0])
+    return Row(instance=name, staff=len(inst.employees), days=inst.n_days, status=res.status,
+               objective=obj, bound=res.bound, best_known=0, gap_to_best_pct=None,
+               time_to_best_s=t_best, wall_s=wall, hard_violations=viol, workers=workers,
+               time_limit_s=time_limit, machine=machine(), history=hist)
+
+
+def run_batch(folder: Path, names: list[str], time_limit: float, workers: int, jobs: int,
+              seed: int = 0, on_row=None) -> list[Row]:
+    bk, pub = best_known(folder), published_1h(folder)
+    rows: list[Row] = []
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futs = {pool.submit(run_one, str(folder / f"{n}.txt"), time_limit, workers, seed): n
+                for n in names}
+        for fut in as_completed(futs):
+            n = futs[fut]
+            try:
+                row = fut.result()
+            except Exception as err:  # noqa: BLE001 - one failed instance is a row, not a crash
+                row = Row(instance=n, staff=0, days=0, status=f"ERROR {type(err).__name__}: "
+                          f"{err}", objective=None, bound=None, best_known=0,
+                          gap_to_best_pct=None, time_to_best_s=None, wall_s=0.0,
+                          hard_violations=None, workers=workers, time_limit_s=time_limit,
+                          machine=machine())
+            ref = bk.get(n, {})
+            row.best_known = ref.get("ub", 0)
+            if row.objective is not None and row.best_known:
+                row.gap_to_best_pct = 100 * (row.objective - row.best_known) / row.best_known
+            row.cplex_1h = pub.get(n, {}).get("CPLEX")
+            row.gurobi_1h = pub.get(n, {}).get("Gurobi")
+            rows.append(row)
+            if on_row:
+                on_row(row)
+    rows.sort(key=lambda r: instance_number(r.instance))
+    return rows
+
+
+COLUMNS = ["instance", "staff", "days", "status", "objective", "bound", "best_known",
+           "gap_to_best_pct", "time_to_best_s", "wall_s", "hard_violations", "workers",
+           "time_limit_s", "cplex_1h", "gurobi_1h", "machine"]
+
+
+def write_tables(rows: list[Row], out: Path, stem: str) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    csv_path, md_path = out / f"{stem}.csv", out / f"{stem}.md"
+    with open(csv_path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w.writeheader()
+        for r in rows:
+            d = asdict(r)
+            w.writerow({k: d[k] for k in COLUMNS})
+
+    def fmt(v) -> str:
+        if v is None:
+            return "–"
+        if isinstance(v, float):
+            return f"{v:.1f}"
+        return str(v)
+
+    head = ["instance", "staff", "days", "objective", "best known", "gap %", "bound",
+            "time to best s", "status", "CPLEX 1 h", "Gurobi 1 h", "≤ CPLEX/Gurobi"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        refs = [v for v in (r.cplex_1h, r.gurobi_1h) if v is not None]
+        beats = "–" if not refs or r.objective is None else \
+            ("yes" if r.objective <= min(refs) else "no")
+        lines.append("| " + " | ".join(fmt(x) for x in (
+            r.instance, r.staff, r.days, r.objective, r.best_known, r.gap_to_best_pct,
+            r.bound, r.time_to_best_s, r.status, r.cplex_1h, r.gurobi_1h)) + f" | {beats} |")
+    reached = sum(1 for r in rows if r.objective is not None and r.objective <= r.best_known)
+    lines.append("")
+    lines.append(f"Best known reached on {reached} of {len(rows)} instances; "
+                 f"{rows[0].workers if rows else 0} workers, "
+                 f"{rows[0].time_limit_s if rows else 0:g} s per instance; "
+                 f"machine: {rows[0].machine if rows else ''}.")
+    md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return csv_path, md_path
+
+
+def plot(rows: list[Row], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    for r in rows:
+        if not r.history or not r.best_known:
+            continue
+        ts = [max(t, 0.05) for t, _ in r.history]
+        ys = [o / r.best_known for _, o in r.history]
+        ts.append(r.wall_s)
+        ys.append(ys[-1])
+        ax.step(ts, ys, where="post", label=r.instance)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.axhline(1.0, color="black", lw=0.8, ls="--")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("objective / best known")
+    ax.set_title("Curtois & Qu benchmark: objective over time")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command()
+def main(
+    time_limit: Annotated[float, typer.Option(help="Seconds per instance")] = 60.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT workers per instance")] = 2,
+    jobs: Annotated[int, typer.Option(help="Instances solved at the same time")] = 1,
+    instances: Annotated[str, typer.Option(help="Comma-separated numbers, or 'all'")] = "all",
+    data: Annotated[Path | None, typer.Option(help="Folder with InstanceN.txt")] = None,
+    out: Annotated[Path, typer.Option(help="Results folder")] = ROOT / "benchmarks" / "results",
+    seed: int = 0,
+) -> None:
+    folder = data_dir(data)
+    if folder is None:
+        typer.echo("Curtois & Qu data not found: set CURTOIS_DIR or put it in "
+                   "../shared/benchdata/curtois", err=True)
+        raise typer.Exit(2)
+    available = sorted((p.stem for p in folder.glob("Instance*.txt")), key=instance_number)
+    if instances != "all":
+        wanted = {f"Instance{int(x)}" for x in instances.split(",") if x.strip()}
+        available = [n for n in available if n in wanted]
+    typer.echo(f"{len(available)} instances, {time_limit:g} s each, {workers} workers, "
+               f"{jobs} at a time; {machine()}")
+
+    def show(r: Row) -> None:
+        typer.echo(f"  {r.instance:11s} {r.status:9s} objective {r.objective} "
+                   f"(best known {r.best_known}, gap {r.gap_to_best_pct}) "
+                   f"{r.wall_s:.0f} s")
+
+    rows = run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show)
+    stem = f"curtois_{time_limit:g}s"
+    csv_path, md_path = write_tables(rows, out, stem)
+    plot(rows, out / f"{stem}.png")
+    typer.echo(f"Wrote {csv_path}, {md_path}, {out / (stem + '.png')}")
+
+
+if __name__ == "__main__":
+    app()
