@@ -1,0 +1,46 @@
+"""pytest-benchmark suites (not part of CI): `bash scripts/bench.sh` runs them.
+
+Speed and quality live here, recorded as figures, never as timed assertions that flake: each
+benchmark stores the objective, bound and KPIs in `extra_info` next to the timing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.curtois_batch import best_known, data_dir
+from constraints.checker import check_roster
+from scheduler import SolveOptions, solve
+
+DATA = data_dir()
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_curtois_small(benchmark, number: int) -> None:
+    if DATA is None:
+        pytest.skip("Curtois & Qu data not found: set CURTOIS_DIR or provide "
+                    "../shared/benchdata/curtois")
+    from instances.curtois import curtois_profile, read_curtois
+
+    inst = read_curtois(DATA / f"Instance{number}.txt")
+    prof = curtois_profile()
+    res = benchmark.pedantic(solve, args=(inst, prof, SolveOptions(time_limit=60, workers=2)),
+                             rounds=1, iterations=1)
+    rep = check_roster(inst, res.roster, prof)
+    ref = best_known(DATA)[f"Instance{number}"]["ub"]
+    benchmark.extra_info.update(objective=rep.objective, best_known=ref, bound=res.bound,
+                                gap_pct=100 * (rep.objective - ref) / ref)
+    assert rep.violations == []
+
+
+def test_demo_30s(benchmark) -> None:
+    from instances.generator import load_demo
+    from instances.profiles import get_profile
+
+    inst, prof = load_demo(), get_profile("balanced")
+    res = benchmark.pedantic(solve, args=(inst, prof, SolveOptions(time_limit=30, workers=2)),
+                             rounds=1, iterations=1)
+    rep = check_roster(inst, res.roster, prof)
+    benchmark.extra_info.update({k: v for k, v in rep.kpis.items()
+                                 if isinstance(v, (int, float, dict))})
+    assert rep.violations == []

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Long benchmark runs (not part of CI): pytest-benchmark suites, then the Curtois & Qu batch at
+# the time limit given (default 60 s per instance). Results go to benchmarks/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+LIMIT=${1:-60}
+mkdir -p benchmarks/results
+.venv/bin/python -m pytest benchmarks -p no:cacheprovider -q \
+  --benchmark-json benchmarks/results/pytest_benchmark.json
+.venv/bin/python -m benchmarks.curtois_batch --time-limit "$LIMIT" --workers 2 \
+  --out benchmarks/results
