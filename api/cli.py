@@ -132,7 +132,7 @@ def solve(
     = None,
     profile: Annotated[str, typer.Option(help="balanced, ergonomics, wishes, cost, continuity")]
     = "balanced",
-    time_limit: Annotated[float, typer.Option(help="Time budget in seconds")] = 30.0,
+    time_limit: Annotated[float, typer.Option(help="Time budget in seconds")] = 45.0,
     workers: Annotated[int, typer.Option(help="CP-SAT worker threads")] = 2,
     seed: Annotated[int, typer.Option(help="Solver random seed")] = 0,
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("out"),
@@ -304,6 +304,11 @@ def rules() -> None:
     for r in RULES:
         t.add_row(r.id, r.kind, r.title, r.source)
     console.print(t)
+
+
+from api.curtois_cli import curtois_app  # noqa: E402 - sub-app registered after the commands
+
+app.add_typer(curtois_app, name="curtois")
 
 
 def main() -> None:

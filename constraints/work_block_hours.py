@@ -21,7 +21,7 @@ from __future__ import annotations
 from functools import reduce
 from math import gcd
 
-from constraints.base import Builder, CheckResult, Level, Msg, Rule, fmin
+from constraints.base import Builder, CheckResult, Expr, Level, Msg, Rule, fmin
 from constraints.common import who
 from constraints.ergonomics_util import Lazy, burden, span
 from constraints.evaluate import check_with
@@ -30,7 +30,7 @@ from instances.models import Instance, Profile, Roster
 RULE_ID = "work_block_hours"
 
 
-def minutes(b: Builder, e: int, d: int, unit: int = 1):
+def minutes(b: Builder, e: int, d: int, unit: int = 1) -> Expr:
     """Planned minutes (in `unit`s) of the shift starting on day d (a linear expression)."""
     sb = b.instance.shift_by_id
     return sum((sb[s].minutes // unit) * b.shift(e, d, s) for s in b.shift_options(e))
@@ -56,8 +56,8 @@ def block_of(b: Builder, e: int, end: int) -> tuple[int, int]:
 
 def apply(b: Builder) -> None:
     r = b.rules
-    cuts = sorted([(r.block_elevated_over, Level.ELEVATED), (r.block_overload_over,
-                                                              Level.OVERLOAD),
+    cuts = sorted([(r.block_elevated_over, Level.ELEVATED),
+                   (r.block_overload_over, Level.OVERLOAD),
                    (r.block_strong_over, Level.STRONG)], key=lambda c: c[0])
     g = time_unit(b)
     cap = cuts[-1][0] // g + 1  # in units of g; total > cut  <=>  total/g >= cut//g + 1

@@ -18,7 +18,8 @@ from constraints.checker import check_roster
 from instances.models import Assignment, Instance, Profile, Roster
 from scheduler.model import build_model, complete_hint, components, sub_instance
 
-PHASE1_SHARE = 0.2  # of a part's budget: hard rules only, minimising open shifts
+PHASE1_SHARE = 0.3  # of a part's budget: hard rules only, minimising open shifts
+PHASE1_MIN_S = 4.0
 # Above this many decisions, phase 2 is our LNS over employees and day windows (scheduler/lns.py)
 # from the complete hint: on the demo ward, 40 s on 2 workers gave 17.1 M against 18.4 M for
 # CP-SAT's own LNS-only search and 20.9 M for its default search (benchmarks/README.md). Small
@@ -145,7 +146,8 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         x_values: dict | None = None
         if opts.two_phase:
             t1 = time.monotonic()
-            st1, x_values = _phase1(sub, profile, opts, budget * PHASE1_SHARE, hint)
+            p1 = min(budget * 0.8, max(PHASE1_MIN_S, budget * PHASE1_SHARE))
+            st1, x_values = _phase1(sub, profile, opts, p1, hint)
             if st1 == "INFEASIBLE":
                 return SolveResult(status=st1, roster=None, objective=None, bound=None,
                                    wall_time=time.monotonic() - t0, parts=len(parts))

@@ -122,6 +122,20 @@ def test_encoding_equals_checker_on_random_rosters(mod: ModuleType) -> None:
         assert pinned_objective(mod, inst, roster) == mod.check(inst, roster).objective
 
 
+def test_work_block_hours_exact_with_odd_shift_lengths() -> None:
+    """The headroom counts in gcd-of-shift-lengths units; 7 h 39 min makes that 1 minute."""
+    odd = ShiftType(id="O", name="lyhyt ilta", start=time(13), end=time(20, 39))
+    inst = make_instance(1, weeks=3, shifts=[*SHIFTS, odd])
+    rng = random.Random(3)
+    for _ in range(15):
+        roster = grid(inst, random_rows(rng, inst, "AOOYY-"))
+        res = work_block_hours.check(inst, roster)
+        assert pinned_objective(work_block_hours, inst, roster) == res.objective
+    res = run(work_block_hours, inst, {"e1": "-AAAAAO-"})  # 40 h + 7 h 39 min
+    assert levels(res, "work_block_hours") == [("elevated", 1)]
+    assert "47 h 39 min of work" in res.penalties[0].message
+
+
 def test_rules_are_catalogued() -> None:
     for mod in ALL:
         assert constraints.RULE_BY_ID[mod.RULE_ID].kind == "soft"
