@@ -117,13 +117,16 @@ def _rows(sec: dict[str, list[_Line]], name: str, p: _Parse, n_min: int,
         yield ln
 
 
-def parse_curtois(text: str, name: str = "instance") -> Instance:
-    """Parse the benchmark text format; every problem found is reported with its line."""
-    p = _Parse(name)
+def parse_curtois(text: str, name: str = "instance", source: str | None = None) -> Instance:
+    """Parse the benchmark text format; every problem found is reported with its line.
+
+    `name` becomes the instance name, `source` (default: the name) starts every error message.
+    """
+    p = _Parse(source or name)
     sec = _sections(text, p)
     for required in ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF"):
         if required not in sec:
-            p.errs.append(f"{name}: section {required} is missing")
+            p.errs.append(f"{p.name}: section {required} is missing")
     if p.errs:
         raise InputError(p.errs)
 
@@ -165,7 +168,7 @@ def parse_curtois(text: str, name: str = "instance") -> Instance:
                 p.err("SECTION_SHIFTS", shift_lines[sid],
                       f"shift '{sid}' cannot-follow list names unknown shift '{o}'")
     if not lengths:
-        p.errs.append(f"{name}: section SECTION_SHIFTS defines no shift")
+        p.errs.append(f"{p.name}: section SECTION_SHIFTS defines no shift")
 
     def day(section: str, ln: _Line, raw: str) -> int | None:
         d = p.int_(section, ln, "day", raw)
@@ -274,7 +277,7 @@ def parse_curtois(text: str, name: str = "instance") -> Instance:
         cover[(d, s)] = tuple(int(v) for v in nums3)  # type: ignore[assignment]
 
     if not employees and not p.errs:
-        p.errs.append(f"{name}: section SECTION_STAFF lists no employee")
+        p.errs.append(f"{p.name}: section SECTION_STAFF lists no employee")
     if p.errs:
         raise InputError(p.errs)
 
@@ -311,7 +314,7 @@ def read_curtois(path: str | Path) -> Instance:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError([f"{p}: not a text file ({err.reason})"]) from None
-    return parse_curtois(text, p.stem)
+    return parse_curtois(text, p.stem, p.name)
 
 
 # ------------------------------------------------------------------ solutions

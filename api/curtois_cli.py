@@ -1,0 +1,127 @@
+"""`roster curtois …`: solve and check Curtois & Qu benchmark instances (schedulingbenchmarks.org).
+
+The instance is read into the project's own model and solved by the same scheduler and rule
+modules as a Finnish roster; the objective printed is the checker's, which equals the benchmark's
+(weights of requests not granted + weighted cover under/over). Errors are messages with exit code
+2, never tracebacks; `check` exits 1 when the solution breaks a hard rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from instances.validation import InputError
+
+curtois_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                          pretty_exceptions_enable=False,
+                          help="Curtois & Qu shift-scheduling benchmark: solve and check.")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(messages: list[str]) -> None:
+    err_console.print("[bold red]Virheellinen syöte (bad input):[/]")
+    for m in messages:
+        err_console.print(f"  • {escape(m)}")
+    raise typer.Exit(2)
+
+
+def _report(inst, roster, label: str) -> int:
+    """Print the checker's hard violations and objective; return the number of violations."""
+    from constraints.checker import check_roster
+    from instances.curtois import curtois_profile
+
+    rep = check_roster(inst, roster, curtois_profile())
+    parts = Counter()
+    for p in rep.penalties:
+        parts[p.rule] += p.total
+    if rep.violations:
+        console.print(f"[bold red]{len(rep.violations)} hard violations:[/]")
+        for v in rep.violations[:50]:
+            console.print(f"  • {escape(f'[{v.rule}]')} {escape(v.message)}")
+        if len(rep.violations) > 50:
+            console.print(f"  … and {len(rep.violations) - 50} more")
+    else:
+        console.print("[bold green]No hard violations.[/]")
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(parts.items()))
+    console.print(f"{label}: objective {rep.objective}" + (f" ({detail})" if detail else ""))
+    return len(rep.violations)
+
+
+@curtois_app.command("solve")
+def solve_cmd(
+    instance: Annotated[Path, typer.Argument(help="Benchmark instance InstanceN.txt")],
+    time_limit: Annotated[float, typer.Option(help="Time budget in seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT worker threads")] = 2,
+    seed: Annotated[int, typer.Option(help="Solver random seed")] = 0,
+    out: Annotated[Path | None, typer.Option(
+        help="Solution CSV to write (employee,day,shift)")] = None,
+    two_phase: Annotated[bool, typer.Option(
+        help="Find a valid roster on the hard rules first, then optimise")] = True,
+) -> None:
+    """Solve a benchmark instance; print objective, bound and the checker's verdict."""
+    from instances.curtois import curtois_profile, read_curtois, write_solution_csv
+    from scheduler import SolveOptions
+    from scheduler import solve as run_solve
+
+    try:
+        inst = read_curtois(instance)
+    except InputError as err:
+        _fail(err.messages)
+    prof = curtois_profile()
+    console.print(f"[bold]{inst.name}[/]: {len(inst.employees)} staff, "
+                  f"{len(inst.shift_types)} shift types, {inst.n_days} days; "
+                  f"{time_limit:g} s, {workers} workers, seed {seed}")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                  TimeElapsedColumn(), console=console, transient=False) as bar:
+        task = bar.add_task("Ratkaistaan (solving)", total=1.0, info="")
+
+        def on_progress(p) -> None:
+            bound = "–" if p.bound is None else f"{p.bound:,.0f}"
+            bar.update(task, completed=p.fraction,
+                       info=f"objective {p.objective:,.0f}  bound {bound}".replace(",", " "))
+
+        res = run_solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers,
+                                                 seed=seed, two_phase=two_phase),
+                        progress=on_progress)
+        bar.update(task, completed=1.0)
+    if not res.ok or res.roster is None:
+        err_console.print(f"[bold red]No solution: {res.status}[/] after {res.wall_time:.1f} s "
+                          "(give more time with --time-limit).")
+        raise typer.Exit(2)
+    bound = "–" if res.bound is None else f"{res.bound:.0f}"
+    console.print(f"{res.status}: objective {res.objective:.0f}, bound {bound}, "
+                  f"{res.wall_time:.1f} s")
+    if out is not None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_solution_csv(inst, res.roster, out)
+        except OSError as err:
+            _fail([f"{out}: cannot write ({err.strerror or err})"])
+        console.print(f"Wrote {out}")
+    if _report(inst, res.roster, "Checker") > 0:
+        raise typer.Exit(1)
+
+
+@curtois_app.command("check")
+def check_cmd(
+    instance: Annotated[Path, typer.Argument(help="Benchmark instance InstanceN.txt")],
+    solution: Annotated[Path, typer.Argument(help="Solution CSV (employee,day,shift)")],
+) -> None:
+    """Check a solution with the checker alone: hard violations and objective (exit 1 if any)."""
+    from instances.curtois import read_curtois, read_solution_csv
+
+    try:
+        inst = read_curtois(instance)
+        roster = read_solution_csv(inst, solution)
+    except InputError as err:
+        _fail(err.messages)
+    if _report(inst, roster, "Checker") > 0:
+        raise typer.Exit(1)
