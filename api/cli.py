@@ -238,14 +238,14 @@ def check(
     if rep.violations:
         console.print(f"[bold red]{len(rep.violations)} hard violations:[/]")
         for v in rep.violations:
-            console.print(f"  • [{v.rule}] {v.message}")
+            console.print(f"  • [{v.rule}] {v.message}", markup=False)
     else:
         console.print("[bold green]No hard violations.[/]")
     if details:
         for p in sorted(rep.penalties, key=lambda p: (p.rule, p.employee or "")):
             if p.term != "cost_cent":
                 console.print(f"  - [{p.rule}{'/' + p.level.value if p.level else ''}] "
-                              f"{p.message}  ({p.total:,})".replace(",", " "))
+                              f"{p.message}  ({p.total:,})".replace(",", " "), markup=False)
     print_kpis(rep.kpis)
     if rep.violations:
         raise typer.Exit(1)

@@ -35,7 +35,26 @@ class SolveOptions:
     seed: int = 0
     log: bool = False
     hint: Roster | None = None
-    two_phase: bool = True  # find a valid roster on the hard rules first, then optimise all
+    two_phase: bool | None = None  # hard rules first, then all; None: by catalogue and size
+    subsolvers: list[str] | None = None  # extra CP-SAT subsolvers; None: by catalogue
+    lns_above: int | None = None  # decisions above which phase 2 is our LNS; None: default
+
+
+# Per catalogue: (decisions up to which one CP-SAT phase with these subsolvers is used).
+# Curtois & Qu instances have tight run/weekend clauses that the default LP leaves out; the
+# max_lp subsolver keeps them and proved Instances 2–6 optimal within 60 s on 2 workers, where
+# the two-phase + LNS default stalled (benchmarks/README.md).
+SINGLE_PHASE = {"curtois": (2500, ["max_lp"])}
+
+
+def _plan(instance: Instance, opts: SolveOptions, decisions: int) -> tuple[bool, list[str], int]:
+    """(two_phase, subsolvers, lns_above) for this part."""
+    limit, subs = SINGLE_PHASE.get(instance.rules.catalogue, (0, []))
+    single = decisions <= limit
+    two_phase = opts.two_phase if opts.two_phase is not None else not single
+    subsolvers = opts.subsolvers if opts.subsolvers is not None else (subs if single else [])
+    lns_above = opts.lns_above if opts.lns_above is not None else (limit or LNS_ABOVE)
+    return two_phase, subsolvers, lns_above
 
 
 @dataclass
@@ -87,6 +106,13 @@ def _solver(opts: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     p.random_seed = opts.seed
     p.log_search_progress = opts.log
     return solver
+
+
+def _count_decisions(inst: Instance) -> int:
+    """Decision variables the model will have (as EncodeContext creates them), cheaply."""
+    from constraints.context import EncodeContext
+
+    return len(EncodeContext(inst).x)
 
 
 def _phase1(inst: Instance, profile: Profile, opts: SolveOptions, time_limit: float,
@@ -144,7 +170,8 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             hint = Roster(assignments=sub.reference_roster)
         phase2_budget = budget
         x_values: dict | None = None
-        if opts.two_phase:
+        two_phase, subsolvers, lns_above = _plan(sub, opts, _count_decisions(sub))
+        if two_phase:
             t1 = time.monotonic()
             p1 = min(budget * 0.8, max(PHASE1_MIN_S, budget * PHASE1_SHARE))
             st1, x_values = _phase1(sub, profile, opts, p1, hint)
@@ -154,8 +181,10 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
         ctx = build_model(sub, profile, hint=hint if x_values is None else None)
         solver = _solver(opts, phase2_budget)
+        for name in subsolvers:
+            solver.parameters.subsolvers.append(name)
         hinted = x_values is not None and complete_hint(ctx, x_values)
-        if hinted and len(ctx.x) > LNS_ABOVE:
+        if hinted and len(ctx.x) > lns_above:
             obj, part = _lns_phase(ctx, sub, opts, t0, phase2_budget, i, len(parts), done_obj,
                                    history, progress)
             assignments.extend(part)

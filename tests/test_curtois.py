@@ -515,6 +515,86 @@ def test_known_optimum_of_instance1_is_scored_exactly(tmp_path):
     assert rep.objective == 607
 
 
+def independent_score(text: str, roster: dict[tuple[str, int], str]) -> tuple[bool, int]:
+    """(any hard rule broken, objective) straight from the README's rules, no project code."""
+    sec: dict[str, list[list[str]]] = {}
+    cur = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("#"):
+            continue
+        if not line:
+            cur = None
+        elif line.startswith("SECTION_"):
+            cur = line
+            sec[cur] = []
+        else:
+            sec[cur].append([f.strip() for f in line.split(",")])
+    h = int(sec["SECTION_HORIZON"][0][0])
+    length = {r[0]: int(r[1]) for r in sec["SECTION_SHIFTS"]}
+    banned = {r[0]: set(r[2].split("|")) - {""} for r in sec["SECTION_SHIFTS"]}
+    bad = False
+    for r in sec["SECTION_STAFF"]:
+        e, cap = r[0], {kv.split("=")[0]: int(kv.split("=")[1]) for kv in r[1].split("|")}
+        max_m, min_m, max_c, min_c, min_off, max_w = map(int, r[2:])
+        w = [roster.get((e, d)) for d in range(h)]
+        bad |= any(w.count(s) > n for s, n in cap.items())
+        bad |= not min_m <= sum(length[x] for x in w if x) <= max_m
+        bad |= any(w[d] and w[d + 1] in banned[w[d]] for d in range(h - 1))
+        bad |= sum(1 for k in range(h // 7) if w[7 * k + 5] or w[7 * k + 6]) > max_w
+        d = 0
+        while d < h:  # maximal runs of working days / days off
+            j = d
+            while j < h and bool(w[j]) == bool(w[d]):
+                j += 1
+            inner = d > 0 and j < h
+            bad |= (j - d > max_c or (inner and j - d < min_c)) if w[d] else \
+                (inner and j - d < min_off)
+            d = j
+    for r in sec.get("SECTION_DAYS_OFF", []):
+        bad |= any(roster.get((r[0], int(d))) for d in r[1:] if d)
+    obj = sum(int(r[3]) * (roster.get((r[0], int(r[1]))) != r[2])
+              for r in sec.get("SECTION_SHIFT_ON_REQUESTS", []))
+    obj += sum(int(r[3]) * (roster.get((r[0], int(r[1]))) == r[2])
+               for r in sec.get("SECTION_SHIFT_OFF_REQUESTS", []))
+    for r in sec.get("SECTION_COVER", []):
+        c = sum(1 for (_e, d), s in roster.items() if d == int(r[0]) and s == r[1])
+        obj += int(r[3]) * max(0, int(r[2]) - c) + int(r[4]) * max(0, c - int(r[2]))
+    return bad, obj
+
+
+@pytest.mark.parametrize("name", ["Instance1", "Instance2"])
+def test_checker_agrees_with_an_independent_scorer_on_perturbed_rosters(name):
+    """Random edits of a roster: the checker and a direct reading of the rules agree."""
+    import random
+
+    path = bench_file(name)
+    inst = read_curtois(path)
+    text = path.read_text()
+    rng = random.Random(7)
+    shifts = [s.id for s in inst.shift_types]
+    base = {(e, d): c for e, ln in INSTANCE1_607.items() for d, c in enumerate(ln) if c != "-"} \
+        if name == "Instance1" else {}
+    broken = 0
+    for _ in range(40):
+        ros = dict(base)
+        for _ in range(rng.randint(1, 6)):
+            key = (rng.choice(inst.employees).id, rng.randrange(inst.n_days))
+            if rng.random() < 0.4:
+                ros.pop(key, None)
+            else:
+                ros[key] = rng.choice(shifts)
+        roster = Roster(assignments=[Assignment(employee=e, date=inst.days[d], shift=s, unit="U")
+                                     for (e, d), s in ros.items()])
+        rep = check_roster(inst, roster, curtois_profile())
+        bad, obj = independent_score(text, ros)
+        assert (len(rep.violations) > 0) == bad
+        assert rep.objective == obj
+        broken += bad
+    # from the optimal roster of Instance1 some edits keep every hard rule and some break one
+    assert broken > 0 and (name != "Instance1" or broken < 40)
+
+
 def test_solve_instance1_reaches_the_optimum():
     from scheduler import SolveOptions, solve
 
