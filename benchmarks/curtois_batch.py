@@ -251,13 +251,17 @@ def main(
     typer.echo(f"{len(available)} instances, {time_limit:g} s each, {workers} workers, "
                f"{jobs} at a time; {machine()}")
 
+    stem = f"curtois_{time_limit:g}s"
+    done: list[Row] = []
+
     def show(r: Row) -> None:
+        gap = "–" if r.gap_to_best_pct is None else f"{r.gap_to_best_pct:.2f} %"
         typer.echo(f"  {r.instance:11s} {r.status:9s} objective {r.objective} "
-                   f"(best known {r.best_known}, gap {r.gap_to_best_pct}) "
-                   f"{r.wall_s:.0f} s")
+                   f"(best known {r.best_known}, gap {gap}) {r.wall_s:.0f} s")
+        done.append(r)  # checkpoint: a long batch that is stopped keeps what it finished
+        write_tables(sorted(done, key=lambda x: instance_number(x.instance)), out, stem)
 
     rows = run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show)
-    stem = f"curtois_{time_limit:g}s"
     csv_path, md_path = write_tables(rows, out, stem)
     plot(rows, out / f"{stem}.png")
     typer.echo(f"Wrote {csv_path}, {md_path}, {out / (stem + '.png')}")

@@ -74,3 +74,13 @@ def rules_hit(result: Any, rule: str) -> list[str]:
     """Messages of violations and penalties of one rule."""
     return [v.message for v in result.violations if v.rule == rule] + \
         [p.message for p in result.penalties if p.rule == rule]
+
+
+def objective_value(ctx: Any, solver: Any) -> int:
+    """The objective of the solver's returned solution, term by term.
+
+    CP-SAT 9.15's `ObjectiveValue()` was seen to differ from its own returned solution under a
+    time limit; the scheduler and these tests score the solution itself instead.
+    """
+    return sum(w * (int(a) if isinstance(a, (bool, int)) else solver.Value(a))
+               for w, a, _ in ctx.objective_terms)

@@ -56,7 +56,7 @@ from instances.models import (
     WishKind,
 )
 from instances.validation import InputError
-from tests.factory import START, employee, grid, make_instance, rules_hit
+from tests.factory import START, employee, grid, make_instance, objective_value, rules_hit
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("CURTOIS_DIR") or REPO.parent / "shared" / "benchdata" / "curtois")
@@ -126,7 +126,7 @@ def model_on_roster(inst: Instance, roster: Roster, rule: Rule,
     if status not in _OK:
         assert status == cp_model.INFEASIBLE
         return False, None
-    return True, round(solver.ObjectiveValue())
+    return True, objective_value(ctx, solver)
 
 
 def check_both(inst: Instance, roster: Roster, module: ModuleType,
@@ -154,7 +154,7 @@ def solve_all(inst: Instance, profile: Profile | None = None) -> tuple[Roster, C
         for (e, d, s, u), var in ctx.x.items() if solver.Value(var)])
     total = check_all(inst, roster, profile)
     assert total.violations == []
-    assert total.objective == round(solver.ObjectiveValue())
+    assert total.objective == objective_value(ctx, solver)
     return roster, total
 
 

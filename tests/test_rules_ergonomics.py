@@ -35,7 +35,7 @@ from instances.models import (
     ShiftType,
     Unit,
 )
-from tests.factory import SHIFTS, START, employee, grid, make_instance
+from tests.factory import SHIFTS, START, employee, grid, make_instance, objective_value
 
 SHORT_REST_UNIT = [Unit(id="U1", name="Osasto 1", short_rest_allowed=True)]
 EARLY = ShiftType(id="E", name="aikainen", start=time(5, 30), end=time(13, 30))
@@ -67,7 +67,7 @@ def pinned_objective(mod: ModuleType, inst: Instance, roster: Roster,
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     assert solver.Solve(ctx.model) == cp_model.OPTIMAL
-    return round(solver.ObjectiveValue())
+    return objective_value(ctx, solver)
 
 
 def solve_all(inst: Instance, profile: Profile | None = None) -> tuple[int, CheckResult]:
@@ -87,7 +87,7 @@ def solve_all(inst: Instance, profile: Profile | None = None) -> tuple[int, Chec
     total = CheckResult()
     for r in constraints.RULES:
         total.extend(check_with(r.apply, inst, roster, profile))
-    return round(solver.ObjectiveValue()), total
+    return objective_value(ctx, solver), total
 
 
 def assert_exact_solve(inst: Instance, rule: str) -> CheckResult:

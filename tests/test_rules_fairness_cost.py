@@ -23,7 +23,7 @@ from instances.models import (
     Wish,
     WishKind,
 )
-from tests.factory import SHIFTS, START, employee, grid, make_instance, rules_hit
+from tests.factory import SHIFTS, START, employee, grid, make_instance, objective_value, rules_hit
 
 # ---------------------------------------------------------------- solve helper
 
@@ -41,7 +41,7 @@ def solve(inst: Instance, profile: Profile | None = None) -> tuple[Roster, int]:
     assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), solver.StatusName(status)
     rows = [Assignment(employee=inst.employees[e].id, date=inst.days[d], shift=s, unit=u)
             for (e, d, s, u), v in ctx.x.items() if solver.Value(v)]
-    return Roster(assignments=rows), round(solver.ObjectiveValue())
+    return Roster(assignments=rows), objective_value(ctx, solver)
 
 
 def check_all(inst: Instance, roster: Roster, profile: Profile | None = None) -> CheckResult:

@@ -33,7 +33,7 @@ from instances.models import (
     Wish,
     WishKind,
 )
-from tests.factory import SHIFTS, START, employee, grid, make_instance, rules_hit
+from tests.factory import SHIFTS, START, employee, grid, make_instance, objective_value, rules_hit
 
 _OK = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -69,7 +69,7 @@ def model_on_roster(inst: Instance, roster: Roster, rule: Rule,
     if status not in _OK:
         assert status == cp_model.INFEASIBLE
         return False, None
-    return True, round(solver.ObjectiveValue())
+    return True, objective_value(ctx, solver)
 
 
 def check_both(inst: Instance, roster: Roster, module, profile: Profile | None = None):
@@ -96,7 +96,7 @@ def solve_all(inst: Instance, profile: Profile | None = None) -> tuple[Roster, C
         for (e, d, s, u), var in ctx.x.items() if solver.Value(var)])
     total = check_all(inst, roster, profile)
     assert total.violations == []
-    assert total.objective == round(solver.ObjectiveValue())
+    assert total.objective == objective_value(ctx, solver)
     return roster, total
 
 
