@@ -162,6 +162,22 @@ COLUMNS = ["instance", "staff", "days", "status", "objective", "bound", "best_kn
            "time_limit_s", "cplex_1h", "gurobi_1h", "machine"]
 
 
+def read_rows(path: Path) -> list[Row]:
+    """Rows of an earlier results table (to merge a partial re-run into it)."""
+    if not path.exists():
+        return []
+    ints = {"staff", "days", "objective", "best_known", "hard_violations", "workers",
+            "cplex_1h", "gurobi_1h"}
+    floats = {"bound", "gap_to_best_pct", "time_to_best_s", "wall_s", "time_limit_s"}
+    out = []
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            kw = {k: (None if v == "" else int(float(v)) if k in ints else
+                      float(v) if k in floats else v) for k, v in r.items()}
+            out.append(Row(**kw))
+    return out
+
+
 def write_tables(rows: list[Row], out: Path, stem: str) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     csv_path, md_path = out / f"{stem}.csv", out / f"{stem}.md"
@@ -252,7 +268,8 @@ def main(
                f"{jobs} at a time; {machine()}")
 
     stem = f"curtois_{time_limit:g}s"
-    done: list[Row] = []
+    # a partial re-run replaces its instances' rows and keeps the others
+    done: list[Row] = [r for r in read_rows(out / f"{stem}.csv") if r.instance not in available]
 
     def show(r: Row) -> None:
         gap = "–" if r.gap_to_best_pct is None else f"{r.gap_to_best_pct:.2f} %"
@@ -261,7 +278,8 @@ def main(
         done.append(r)  # checkpoint: a long batch that is stopped keeps what it finished
         write_tables(sorted(done, key=lambda x: instance_number(x.instance)), out, stem)
 
-    rows = run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show)
+    run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show)
+    rows = sorted(done, key=lambda x: instance_number(x.instance))
     csv_path, md_path = write_tables(rows, out, stem)
     plot(rows, out / f"{stem}.png")
     typer.echo(f"Wrote {csv_path}, {md_path}, {out / (stem + '.png')}")
