@@ -84,3 +84,35 @@ def objective_value(ctx: Any, solver: Any) -> int:
     """
     return sum(w * (int(a) if isinstance(a, (bool, int)) else solver.Value(a))
                for w, a, _ in ctx.objective_terms)
+
+
+def solve_and_check(inst: Instance, profile: Any = None,
+                    seconds: float = 10.0) -> tuple[Roster, int, Any]:
+    """Encode every active rule, solve briefly, read the roster back and check it.
+
+    Returns (roster, solver objective scored by its terms, full checker result).
+    """
+    from ortools.sat.python import cp_model
+
+    import constraints
+    from constraints.base import CheckResult
+    from constraints.context import EncodeContext
+    from constraints.evaluate import check_with
+
+    active = [r for r in constraints.RULES if r.active(inst)]
+    ctx = EncodeContext(inst, profile)
+    for r in active:
+        r.apply(ctx)
+    ctx.model.Minimize(ctx.objective())
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 2
+    status = solver.Solve(ctx.model)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), solver.StatusName(status)
+    roster = Roster(assignments=[
+        Assignment(employee=inst.employees[e].id, date=inst.days[d], shift=s, unit=u)
+        for (e, d, s, u), var in ctx.x.items() if solver.Value(var)])
+    total = CheckResult()
+    for r in active:
+        total.extend(check_with(r.apply, inst, roster, profile))
+    return roster, objective_value(ctx, solver), total

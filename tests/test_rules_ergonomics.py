@@ -23,10 +23,8 @@ from constraints import (
 )
 from constraints.base import CheckResult, Level, Penalty
 from constraints.context import EncodeContext
-from constraints.evaluate import check_with
 from instances.models import (
     Absence,
-    Assignment,
     Instance,
     LockedShift,
     Profile,
@@ -35,7 +33,15 @@ from instances.models import (
     ShiftType,
     Unit,
 )
-from tests.factory import SHIFTS, START, employee, grid, make_instance, objective_value
+from tests.factory import (
+    SHIFTS,
+    START,
+    employee,
+    grid,
+    make_instance,
+    objective_value,
+    solve_and_check,
+)
 
 SHORT_REST_UNIT = [Unit(id="U1", name="Osasto 1", short_rest_allowed=True)]
 EARLY = ShiftType(id="E", name="aikainen", start=time(5, 30), end=time(13, 30))
@@ -72,22 +78,8 @@ def pinned_objective(mod: ModuleType, inst: Instance, roster: Roster,
 
 def solve_all(inst: Instance, profile: Profile | None = None) -> tuple[int, CheckResult]:
     """Solve with every rule; return (solver objective, full checker result on its roster)."""
-    ctx = EncodeContext(inst, profile)
-    for r in constraints.RULES:
-        r.apply(ctx)
-    ctx.model.Minimize(ctx.objective())
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 2
-    status = solver.Solve(ctx.model)
-    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), solver.StatusName(status)
-    roster = Roster(assignments=[
-        Assignment(employee=inst.employees[e].id, date=inst.days[d], shift=s, unit=u)
-        for (e, d, s, u), var in ctx.x.items() if solver.Value(var)])
-    total = CheckResult()
-    for r in constraints.RULES:
-        total.extend(check_with(r.apply, inst, roster, profile))
-    return objective_value(ctx, solver), total
+    _roster, objective, total = solve_and_check(inst, profile)
+    return objective, total
 
 
 def assert_exact_solve(inst: Instance, rule: str) -> CheckResult:

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
-from ortools.sat.python import cp_model
 
 import constraints
 from constraints import continuity, cost, fairness, hours_deviation
 from constraints.base import CheckResult
-from constraints.context import EncodeContext
 from constraints.evaluate import check_with
 from instances.models import (
     Assignment,
@@ -23,25 +21,23 @@ from instances.models import (
     Wish,
     WishKind,
 )
-from tests.factory import SHIFTS, START, employee, grid, make_instance, objective_value, rules_hit
+from tests.factory import (
+    SHIFTS,
+    START,
+    employee,
+    grid,
+    make_instance,
+    rules_hit,
+)
+from tests.factory import solve_and_check as solve_all_rules
 
 # ---------------------------------------------------------------- solve helper
 
 
 def solve(inst: Instance, profile: Profile | None = None) -> tuple[Roster, int]:
     """Encode every rule, solve briefly, read the roster back; returns (roster, objective)."""
-    ctx = EncodeContext(inst, profile)
-    for r in constraints.RULES:
-        r.apply(ctx)
-    ctx.model.Minimize(ctx.objective())
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10
-    solver.parameters.num_workers = 2
-    status = solver.Solve(ctx.model)
-    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), solver.StatusName(status)
-    rows = [Assignment(employee=inst.employees[e].id, date=inst.days[d], shift=s, unit=u)
-            for (e, d, s, u), v in ctx.x.items() if solver.Value(v)]
-    return Roster(assignments=rows), objective_value(ctx, solver)
+    roster, objective, _total = solve_all_rules(inst, profile)
+    return roster, objective
 
 
 def check_all(inst: Instance, roster: Roster, profile: Profile | None = None) -> CheckResult:
