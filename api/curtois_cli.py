@@ -63,8 +63,10 @@ def solve_cmd(
     seed: Annotated[int, typer.Option(help="Solver random seed")] = 0,
     out: Annotated[Path | None, typer.Option(
         help="Solution CSV to write (employee,day,shift)")] = None,
-    two_phase: Annotated[bool, typer.Option(
-        help="Find a valid roster on the hard rules first, then optimise")] = True,
+    two_phase: Annotated[bool | None, typer.Option(
+        "--two-phase/--one-phase",
+        help="Build a valid roster first, then improve it by LNS (default: by model size, as "
+             "the batch runner)")] = None,
 ) -> None:
     """Solve a benchmark instance; print objective, bound and the checker's verdict."""
     from instances.curtois import curtois_profile, read_curtois, write_solution_csv

@@ -47,7 +47,9 @@ class ObjectiveEval:
 
 def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers: int = 2,
             seed: int = 0, on_improve: Callable[[int, list[int]], None] | None = None,
-            round_limit: float = 3.0) -> tuple[list[int], int, LnsStats]:
+            round_limit: float = 3.0, params: dict | None = None,
+            kinds: tuple[str, ...] = ("employees", "window", "block"),
+            ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index)."""
     t_end = time.monotonic() + time_limit
     rng = random.Random(seed)
@@ -61,7 +63,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     best_obj = objective(best)
     size = {"employees": max(2, n_emp // 8), "window": 7, "block": 14}
     while time.monotonic() < t_end - 0.2:
-        kind = rng.choice(("employees", "window", "block"))
+        kind = rng.choice(kinds)
         if kind == "employees":
             emps = set(rng.sample(range(n_emp), min(n_emp, size[kind])))
             free = {k for k in cells if k[0] in emps}
@@ -89,6 +91,8 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
         solver.parameters.max_time_in_seconds = min(round_limit, max(0.1, t_end - time.monotonic()))
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = rng.randrange(1 << 30)
+        for k, v in (params or {}).items():
+            setattr(solver.parameters, k, v)
         code = solver.Solve(sub)
         stats.rounds += 1
         if code == cp_model.OPTIMAL:

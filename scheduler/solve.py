@@ -47,6 +47,9 @@ class SolveOptions:
 # (Instance9 439 vs 578, 10 5153 vs 5383, 14 1489 vs 1553), above it not consistently
 # (benchmarks/README.md).
 SINGLE_PHASE = {"curtois": (4000, ["max_lp"])}
+# Catalogues whose hard rules never link two employees: the first roster is built one employee at
+# a time against the cover still open (scheduler/construct.py), not by CP-SAT on the whole model.
+BY_EMPLOYEE = {"curtois"}
 
 
 def _plan(instance: Instance, opts: SolveOptions, decisions: int) -> tuple[bool, list[str], int]:
@@ -144,8 +147,11 @@ def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float,
                               min(1.0, el / max(opts.time_limit, 1e-9))))
 
     on_improve(ObjectiveEval(ctx)(start), start)
+    # CP-SAT presolves the whole clone every round, fixed variables included: on Curtois
+    # Instance24 (1.1 M variables) that alone takes seconds, so rounds grow with the model
+    round_s = max(LNS_ROUND_S, len(start) / 100_000)
     best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
-                                on_improve=on_improve, round_limit=LNS_ROUND_S)
+                                on_improve=on_improve, round_limit=round_s)
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
            for (e, d, s, u), var in ctx.x.items() if best[var.index]]
     return obj, out
@@ -173,7 +179,14 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         phase2_budget = budget
         x_values: dict | None = None
         two_phase, subsolvers, lns_above = _plan(sub, opts, _count_decisions(sub))
-        if two_phase:
+        if two_phase and sub.rules.catalogue in BY_EMPLOYEE:
+            from scheduler.construct import by_employee
+
+            t1 = time.monotonic()
+            p1 = min(budget * 0.8, max(PHASE1_MIN_S, budget * PHASE1_SHARE))
+            x_values = by_employee(sub, profile, p1, workers=opts.workers, seed=opts.seed)
+            phase2_budget = max(1.0, budget - (time.monotonic() - t1))
+        if two_phase and x_values is None:  # whole hard model (also if a person had no roster)
             t1 = time.monotonic()
             p1 = min(budget * 0.8, max(PHASE1_MIN_S, budget * PHASE1_SHARE))
             st1, x_values = _phase1(sub, profile, opts, p1, hint)

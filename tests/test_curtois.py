@@ -317,6 +317,25 @@ def test_shift_succession_keeps(line):
     assert check_both(inst, grid(inst, {"e1": line}), shift_succession).violations == []
 
 
+# a chain like Instance12's: d cannot precede a; p not a, d; n not a, d, p
+CHAIN = [ShiftType(id="a", name="a", start=time(0), end=time(8)),
+         ShiftType(id="d", name="d", start=time(0), end=time(8), cannot_follow=["a"]),
+         ShiftType(id="p", name="p", start=time(0), end=time(8), cannot_follow=["a", "d"]),
+         ShiftType(id="n", name="n", start=time(0), end=time(8), cannot_follow=["a", "d", "p"])]
+
+
+@pytest.mark.parametrize("first", "adpn")
+@pytest.mark.parametrize("second", "adpn")
+def test_shift_succession_cliques_admit_exactly_the_allowed_pairs(first, second):
+    """The solver's clique rows and the checker's pairs agree on all 16 successions."""
+    emps = [employee(1, shift_types=list("adpn"))]
+    inst = make_instance(weeks=1, employees=emps, shifts=CHAIN,
+                         rules=RuleSet(catalogue="curtois", wish_cap_per_period=1000))
+    res = check_both(inst, grid(inst, {"e1": f"{first}{second}-----"}), shift_succession)
+    forbidden = "adpn".index(second) < "adpn".index(first)
+    assert len(res.violations) == int(forbidden)
+
+
 def test_shift_succession_serves_both_catalogues_and_is_a_noop_without_lists():
     assert shift_succession.RULE.catalogues == BOTH
     inst = make_instance(1)  # Finnish: no cannot_follow lists
