@@ -94,6 +94,19 @@ def print_grid(inst: Instance, roster: Roster, open_rows: list[dict] | None = No
             console.print(f"  … and {len(open_rows) - 20} more (see the report)")
 
 
+def progress_line(p) -> str:
+    """One line of solve progress in the planner's terms: parts, objective, bound, open shifts."""
+    parts = f"osa {p.part}/{p.parts}"
+    if p.parts_done is not None:
+        parts = f"yksiköt (units) {p.parts_done}/{p.parts}"
+    obj = "–" if p.objective is None else f"{p.objective:,.0f}".replace(",", " ")
+    bound = "–" if p.bound is None or p.bound != p.bound else f"{p.bound:,.0f}".replace(",", " ")
+    line = f"{parts}  objective {obj}  bound {bound}"
+    if p.open_shifts is not None:
+        line += f"  avoimet vuorot (open shifts) {p.open_shifts}"
+    return line
+
+
 def print_kpis(kpis: dict[str, Any], title: str = "Tunnusluvut (KPIs)") -> None:
     from api.report import kpi_rows
 
@@ -137,6 +150,13 @@ def solve(
     seed: Annotated[int, typer.Option(help="Solver random seed")] = 0,
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("out"),
     grid: Annotated[bool, typer.Option(help="Print the roster grid")] = True,
+    hint: Annotated[Path | None, typer.Option(
+        help="Warm start: a roster CSV of this period (published or earlier run) to improve")]
+    = None,
+    decompose: Annotated[bool | None, typer.Option(
+        "--decompose/--whole",
+        help="Allocate the float pool and solve units in parallel (default: above 150 "
+             "employees)")] = None,
 ) -> None:
     """Solve a planning period: prints the roster and KPIs, writes CSV, Excel and a JSON report."""
     from api.excel import export_xlsx
@@ -147,6 +167,11 @@ def solve(
 
     prof = _profile(profile)
     inst = _load_instance(instance)
+    start_roster = None
+    if hint is not None:
+        from instances.io import read_roster_csv
+
+        start_roster = read_roster_csv(hint, inst)
     console.print(f"[bold]{inst.name}[/]: {len(inst.employees)} employees, {len(inst.units)} "
                   f"units, {inst.n_days} days from {inst.start}; profile {prof.name}, "
                   f"{time_limit:g} s, {workers} workers")
@@ -155,13 +180,12 @@ def solve(
         task = bar.add_task("Ratkaistaan (solving)", total=1.0, info="")
 
         def on_progress(p) -> None:
-            bound = "–" if p.bound is None or p.bound != p.bound else f"{p.bound:,.0f}"
-            bar.update(task, completed=p.fraction,
-                       info=f"osa {p.part}/{p.parts}  objective {p.objective:,.0f}  "
-                            f"bound {bound}".replace(",", " "))
+            bar.update(task, completed=p.fraction, info=progress_line(p))
 
         res = run_solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers,
-                                                 seed=seed), progress=on_progress)
+                                                 seed=seed, hint=start_roster,
+                                                 decompose=decompose),
+                        progress=on_progress)
         bar.update(task, completed=1.0)
     if not res.ok:
         err_console.print(f"[bold red]No roster: {res.status}[/] after {res.wall_time:.1f} s.")
@@ -184,6 +208,12 @@ def solve(
         f", gap {100 * (res.objective - res.bound) / max(1.0, abs(res.objective)):.2f} %"
     console.print(f"{res.status}: objective {res.objective:,.0f} (checker {rep.objective:,.0f}), "
                   f"bound {bound}{gap}, {res.wall_time:.1f} s".replace(",", " "))
+    if res.open_shift_lower_bound is not None:
+        unavoidable = {u: n for u, n in res.open_shift_lower_bound.items() if n}
+        console.print(f"{res.parts} units solved in parallel; open shifts no roster can avoid "
+                      f"(too few people for the minimum): {sum(unavoidable.values())}"
+                      + (f" ({', '.join(f'{u} {n}' for u, n in unavoidable.items())})"
+                         if unavoidable else ""))
     out.mkdir(parents=True, exist_ok=True)
     write_roster_csv(res.roster, out / "roster.csv")
     export_xlsx(inst, res.roster, out / "roster.xlsx", kpis=rep.kpis,

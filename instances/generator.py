@@ -12,7 +12,8 @@ order, and no iteration over sets.
 
 `PRESETS` name -> callable(seed): demo (ward of 30 + elderly unit of 17, 6 weeks), small (ward of
 8, 3 weeks; for property tests), ward-30, elderly-17, mixed (all four unit kinds, float pool),
-county-200 and county-1000 (many units, for decomposition and batch runs). The shipped
+county-200 and county-1000 (wards and elderly units), region-30 … region-3000 (a resource
+planner's region: wards, 24-hour care, home care, 5 % float pool; issue 4). The shipped
 instances/demo/demo.json is `demo_instance()`; regenerate it with `python -m instances.generator`.
 """
 
@@ -488,8 +489,32 @@ def write_demo(path: str | Path | None = None) -> Path:
     return p
 
 
+def _region(seed: int, n_total: int, name: str, *, home_care: bool = True,
+            float_share: float = 0.05) -> Instance:
+    """A resource planner's region: units of 18–36 staff summing to `n_total` and a float pool.
+
+    Units cycle ward, ward, 24-hour elderly care (ratio rule) and, with `home_care`, a home-care
+    team; `float_share` of the staff (varahenkilöstö) may also work in every other unit of their
+    group. 1000 employees make 30–40 units.
+    """
+    rng = random.Random(10_000 + seed)
+    cycle = [UnitKind.WARD, UnitKind.WARD, UnitKind.ELDERLY_24H]
+    if home_care:
+        cycle.append(UnitKind.HOME_CARE)
+    specs: list[UnitSpec] = []
+    left = n_total
+    while left > 0:
+        size = min(left, rng.randint(18, 36))
+        if left - size < 12:
+            size = left
+        specs.append(UnitSpec(kind=cycle[len(specs) % len(cycle)], n_employees=size))
+        left -= size
+    return generate(seed=seed, units=specs, weeks=6, name=name,
+                    float_pool=max(len(specs), round(n_total * float_share)))
+
+
 def _county(seed: int, n_total: int, name: str) -> Instance:
-    """Wards and elderly units of 18–36 staff summing to `n_total`, with a float pool."""
+    """Wards and elderly units only, two float-pool employees per unit (the earlier preset)."""
     rng = random.Random(10_000 + seed)
     specs: list[UnitSpec] = []
     left = n_total
@@ -518,6 +543,12 @@ PRESETS: dict[str, Callable[[int], Instance]] = {
         weeks=3, name="mixed", float_pool=3),
     "county-200": lambda seed=0: _county(seed, 200, "county-200"),
     "county-1000": lambda seed=0: _county(seed, 1000, "county-1000"),
+    # a resource planner's region (issue 4): wards, 24-hour care, home care, 5 % float pool
+    "region-30": lambda seed=0: _region(seed, 30, "region-30"),
+    "region-100": lambda seed=0: _region(seed, 100, "region-100"),
+    "region-300": lambda seed=0: _region(seed, 300, "region-300"),
+    "region-1000": lambda seed=0: _region(seed, 1000, "region-1000"),
+    "region-3000": lambda seed=0: _region(seed, 3000, "region-3000"),
 }
 
 

@@ -26,13 +26,18 @@ def build_model(instance: Instance, profile: Profile, *, explain: bool = False,
     return ctx
 
 
-def add_hint(ctx: EncodeContext, roster: Roster) -> None:
-    """Warm start: hint every decision variable from a previous or published roster."""
+def roster_values(ctx: EncodeContext, roster: Roster) -> dict:
+    """The roster as decision values {(e, d, s, u): bool} of this model."""
     idx = {e.id: i for i, e in enumerate(ctx.employees)}
     on = {(idx[a.employee], ctx.instance.day_index(a.date), a.shift, a.unit)
           for a in roster.assignments if a.employee in idx}
-    for key, var in ctx.x.items():
-        ctx.model.AddHint(var, 1 if key in on else 0)
+    return {key: key in on for key in ctx.x}
+
+
+def add_hint(ctx: EncodeContext, roster: Roster) -> None:
+    """Warm start: hint every decision variable from a previous or published roster."""
+    for key, on in roster_values(ctx, roster).items():
+        ctx.model.AddHint(ctx.x[key], int(on))
 
 
 def complete_hint(ctx: EncodeContext, x_values: dict, time_limit: float = 30.0) -> bool:
@@ -91,8 +96,14 @@ def components(instance: Instance) -> list[tuple[list[str], list[str]]]:
 
 
 def sub_instance(instance: Instance, units: list[str], employees: list[str]) -> Instance:
+    return Instance.model_validate(sub_data(instance.model_dump(), sorted(instance.holiday_set),
+                                            units, employees))
+
+
+def sub_data(data: dict, holidays: list, units: list[str], employees: list[str]) -> dict:
+    """The part of an instance's data (`Instance.model_dump()`) for these units and employees."""
     us, es = set(units), set(employees)
-    data = instance.model_dump()
+    data = dict(data)
     data["units"] = [u for u in data["units"] if u["id"] in us]
     data["employees"] = [e for e in data["employees"] if e["id"] in es]
     data["demand"] = [d for d in data["demand"] if d["unit"] in us]
@@ -100,5 +111,5 @@ def sub_instance(instance: Instance, units: list[str], employees: list[str]) -> 
     data["absences"] = [a for a in data["absences"] if a["employee"] in es]
     if data.get("reference_roster") is not None:
         data["reference_roster"] = [a for a in data["reference_roster"] if a["employee"] in es]
-    data["public_holidays"] = sorted(instance.holiday_set)
-    return Instance.model_validate(data)
+    data["public_holidays"] = holidays
+    return data

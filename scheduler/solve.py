@@ -15,8 +15,15 @@ from ortools.sat.python import cp_model
 
 from constraints import RULES
 from constraints.checker import check_roster
+from constraints.context import EncodeContext
 from instances.models import Assignment, Instance, Profile, Roster
-from scheduler.model import build_model, complete_hint, components, sub_instance
+from scheduler.model import (
+    build_model,
+    complete_hint,
+    components,
+    roster_values,
+    sub_instance,
+)
 
 PHASE1_SHARE = 0.3  # of a part's budget: hard rules only, minimising open shifts
 PHASE1_MIN_S = 4.0
@@ -26,6 +33,10 @@ PHASE1_MIN_S = 4.0
 # models keep CP-SAT's full search, which also proves optimality.
 LNS_ABOVE = 2000
 LNS_ROUND_S = 1.0
+# Above this many employees in several units, the float pool is allocated and the units are
+# solved in parallel processes (scheduler/decompose.py): one model of a 1000-person region finds
+# no first roster in 90 s on 2 cores.
+DECOMPOSE_ABOVE = 150
 
 
 @dataclass
@@ -38,6 +49,8 @@ class SolveOptions:
     two_phase: bool | None = None  # hard rules first, then all; None: by catalogue and size
     subsolvers: list[str] | None = None  # extra CP-SAT subsolvers; None: by catalogue
     lns_above: int | None = None  # decisions above which phase 2 is our LNS; None: default
+    decompose: bool | None = None  # float pool → units in parallel processes; None: by size
+    jobs: int | None = None  # processes for the unit parts; None: CPU count
 
 
 # Per catalogue: (decisions up to which one CP-SAT phase with these subsolvers is used).
@@ -70,6 +83,8 @@ class Progress:
     bound: float | None
     elapsed: float
     fraction: float  # of the time budget used
+    open_shifts: int | None = None  # in the parts with a roster (decomposed solves)
+    parts_done: int | None = None  # parts with a roster so far (decomposed solves)
 
 
 @dataclass
@@ -82,6 +97,8 @@ class SolveResult:
     parts: int = 1
     history: list[tuple[float, float, float]] = field(default_factory=list)  # t, obj, bound
     explanation: list[str] = field(default_factory=list)
+    # per unit, open shifts no roster can avoid (decomposed solves; scheduler.decompose)
+    open_shift_lower_bound: dict[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -126,6 +143,11 @@ def _phase1(inst: Instance, profile: Profile, opts: SolveOptions, time_limit: fl
     hard = [r for r in RULES if r.kind == "hard"]
     ctx = build_model(inst, profile, hint=hint, rules=hard)
     solver = _solver(opts, max(1.0, time_limit))
+    if opts.workers == 1:
+        # one worker (a unit of a decomposed region): CP-SAT's default search found no roster
+        # in 10 s for a 35-person ward or a 20-person elderly unit; quick restarts without the
+        # LP found one in 1–4 s (on a shared 2-core machine)
+        solver.parameters.subsolvers.append("quick_restart_no_lp")
     st = _status_name(solver.Solve(ctx.model))
     if st not in ("OPTIMAL", "FEASIBLE"):
         return st, None
@@ -160,6 +182,12 @@ def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float,
 def solve(instance: Instance, profile: Profile, options: SolveOptions | None = None,
           progress: Callable[[Progress], None] | None = None) -> SolveResult:
     opts = options or SolveOptions()
+    decompose = opts.decompose if opts.decompose is not None else (
+        len(instance.employees) > DECOMPOSE_ABOVE and len(instance.units) > 1)
+    if decompose:
+        from scheduler.decompose import solve_decomposed
+
+        return solve_decomposed(instance, profile, opts, progress, jobs=opts.jobs)
     t0 = time.monotonic()
     parts = components(instance)
     sizes = [max(1, len(emps)) for _, emps in parts]
@@ -179,7 +207,14 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         phase2_budget = budget
         x_values: dict | None = None
         two_phase, subsolvers, lns_above = _plan(sub, opts, _count_decisions(sub))
-        if two_phase and sub.rules.catalogue in BY_EMPLOYEE:
+        warm: EncodeContext | None = None
+        if two_phase and hint is not None:
+            # a valid previous roster is the start itself: no phase 1, the LNS improves it
+            probe = build_model(sub, profile)
+            values = roster_values(probe, hint)
+            if complete_hint(probe, values):
+                warm, x_values = probe, values
+        if two_phase and x_values is None and sub.rules.catalogue in BY_EMPLOYEE:
             from scheduler.construct import by_employee
 
             t1 = time.monotonic()
@@ -194,11 +229,11 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                 return SolveResult(status=st1, roster=None, objective=None, bound=None,
                                    wall_time=time.monotonic() - t0, parts=len(parts))
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
-        ctx = build_model(sub, profile, hint=hint if x_values is None else None)
+        ctx = warm or build_model(sub, profile, hint=hint if x_values is None else None)
         solver = _solver(opts, phase2_budget)
         for name in subsolvers:
             solver.parameters.subsolvers.append(name)
-        hinted = x_values is not None and complete_hint(ctx, x_values)
+        hinted = warm is not None or (x_values is not None and complete_hint(ctx, x_values))
         if hinted and len(ctx.x) > lns_above:
             obj, part = _lns_phase(ctx, sub, opts, t0, phase2_budget, i, len(parts), done_obj,
                                    history, progress)

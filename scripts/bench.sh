@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Long benchmark runs (not part of CI): pytest-benchmark suites, then the Curtois & Qu batch at
-# the time limit given (default 60 s per instance). Results go to benchmarks/results/.
+# Long benchmark runs (not part of CI): pytest-benchmark suites, the Curtois & Qu batch and the
+# region batch at the time limit given (default 60 s per instance). Results: benchmarks/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,3 +10,5 @@ mkdir -p benchmarks/results
   --benchmark-json benchmarks/results/pytest_benchmark.json
 .venv/bin/python -m benchmarks.curtois_batch --time-limit "$LIMIT" --workers 2 \
   --out benchmarks/results
+.venv/bin/python -m benchmarks.region_batch --sizes 30,100,300,1000 --time-limit "$LIMIT" \
+  --workers 2 --out benchmarks/results

@@ -90,3 +90,23 @@ def test_csv_folder_and_workbook_inputs(solved: Path) -> None:
 def test_rules_lists_catalogue() -> None:
     r = run("rules")
     assert r.returncode == 0 and "daily_rest" in r.stdout
+
+
+def test_solve_warm_starts_from_a_roster_and_never_worsens_it(solved: Path) -> None:
+    first = json.loads((solved / "out" / "report.json").read_text())["kpis"]["objective"]
+    r = run("solve", str(solved / "inst.json"), "--time-limit", "8", "--hint",
+            str(solved / "out" / "roster.csv"), "--out", str(solved / "warm"), "--no-grid")
+    assert r.returncode == 0, r.stdout + r.stderr
+    again = json.loads((solved / "warm" / "report.json").read_text())["kpis"]["objective"]
+    assert again <= first
+
+
+def test_region_solve_in_parallel_units(tmp_path: Path) -> None:
+    r = run("generate", "--preset", "mixed", "--seed", "1", "--out", str(tmp_path / "m.json"))
+    assert r.returncode == 0, r.stderr
+    r = run("solve", str(tmp_path / "m.json"), "--time-limit", "24", "--decompose", "--no-grid",
+            "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "4 units solved in parallel; open shifts no roster can avoid" in r.stdout
+    rep = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert rep["kpis"]["hard_violations"] == 0

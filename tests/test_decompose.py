@@ -1,0 +1,91 @@
+"""Region decomposition: float pool allocation, units in parallel processes, warm starts."""
+
+from __future__ import annotations
+
+from constraints.checker import check_roster
+from instances.generator import PRESETS
+from instances.models import Profile
+from scheduler import SolveOptions, solve
+from scheduler.decompose import allocate_float_pool, allocated_instance, unit_shortfall
+
+
+def test_region_presets_have_units_of_every_kind_and_a_five_percent_float_pool():
+    inst = PRESETS["region-300"](0)
+    assert len(inst.employees) == 300
+    kinds = {u.kind.value for u in inst.units}
+    assert {"ward", "elderly_24h", "home_care"} <= kinds
+    floats = [e for e in inst.employees if len(e.units) > 1]
+    assert len(floats) == 15  # 5 %
+    assert all(e.units[0] == e.home_unit for e in floats)
+
+
+def test_float_pool_goes_to_the_units_short_the_most():
+    inst = PRESETS["mixed"](0)
+    short = unit_shortfall(inst)
+    alloc = allocate_float_pool(inst)
+    floats = [e for e in inst.employees if len(e.units) > 1]
+    assert set(alloc.unit_of) == {e.id for e in floats}
+    for e in floats:
+        assert alloc.unit_of[e.id] in e.units
+    # the first float (most hours) went to the unit short the most among its units
+    first = max(floats, key=lambda e: (alloc.shortfall_before[alloc.unit_of[e.id]],))
+    assert short[alloc.unit_of[first.id]] == max(short[u] for u in first.units)
+    # every unit's shortfall is reduced by exactly the hours allocated to it
+    flat = allocated_instance(inst, alloc)
+    assert all(len(e.units) == 1 for e in flat.employees)
+    assert {e.id: e.units[0] for e in flat.employees if e.id in alloc.unit_of} == alloc.unit_of
+
+
+def test_decomposed_solve_gives_a_valid_roster_whose_objective_the_checker_confirms():
+    inst = PRESETS["mixed"](0)
+    prof = Profile()
+    res = solve(inst, prof, SolveOptions(time_limit=20, workers=2, decompose=True, jobs=2))
+    assert res.ok and res.parts == len(inst.units)
+    rep = check_roster(inst, res.roster, prof)
+    assert rep.violations == [], [v.message for v in rep.violations][:5]
+    assert rep.objective == round(res.objective)
+    # a float employee works only in the unit allocated to them
+    alloc = allocate_float_pool(inst)
+    for a in res.roster.assignments:
+        if a.employee in alloc.unit_of:
+            assert a.unit == alloc.unit_of[a.employee]
+
+
+def test_warm_start_from_a_valid_roster_never_makes_it_worse():
+    inst = PRESETS["small"](0)
+    prof = Profile()
+    first = solve(inst, prof, SolveOptions(time_limit=6, workers=2, seed=3))
+    assert first.ok
+    again = solve(inst, prof, SolveOptions(time_limit=4, workers=2, hint=first.roster,
+                                           two_phase=True, lns_above=0))
+    assert again.ok
+    assert again.objective <= first.objective
+    assert check_roster(inst, again.roster, prof).violations == []
+
+
+def test_progress_line_reads_before_every_unit_has_a_roster():
+    from api.cli import progress_line
+    from scheduler.solve import Progress
+
+    line = progress_line(Progress(3, 38, None, None, 4.0, 0.1, open_shifts=2, parts_done=3))
+    assert line == "yksiköt (units) 3/38  objective –  bound –  avoimet vuorot (open shifts) 2"
+    line = progress_line(Progress(1, 1, 12345678.0, float("nan"), 4.0, 0.1))
+    assert line == "osa 1/1  objective 12 345 678  bound –"
+
+
+def test_open_shift_lower_bound_counts_demand_nobody_can_work():
+    from datetime import timedelta
+
+    from instances.models import Absence, AbsenceKind, Demand
+    from scheduler.decompose import open_shift_lower_bound
+    from tests.factory import START, employee, make_instance
+
+    demand = [Demand(unit="U1", date=START, shift="A", minimum=3),
+              Demand(unit="U1", date=START, shift="I", minimum=2),
+              Demand(unit="U1", date=START + timedelta(days=1), shift="A", minimum=1)]
+    emps = [employee(1), employee(2), employee(3, shift_types=["A"])]
+    inst = make_instance(employees=emps, demand=demand, absences=[
+        Absence(employee="e2", start=START + timedelta(days=1), end=START + timedelta(days=1),
+                kind=AbsenceKind.OTHER)])
+    # day 0: 3 people, 5 wanted (3 can do A, 2 can do I) -> 2 open; day 1: enough people
+    assert open_shift_lower_bound(inst) == {"U1": 2}
