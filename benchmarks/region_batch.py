@@ -169,6 +169,8 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 @app.command()
 def main(
     sizes: Annotated[str, typer.Option(help="Comma-separated region sizes")] = "30,100,300,1000",
+    presets: Annotated[str | None, typer.Option(
+        help="Comma-separated generator presets instead of sizes (e.g. demo,mixed)")] = None,
     time_limit: Annotated[float, typer.Option(help="Seconds per instance")] = 60.0,
     workers: Annotated[int, typer.Option(help="Cores per instance")] = 2,
     seed: int = 0,
@@ -176,11 +178,12 @@ def main(
         "--ray", help="Ray cluster address ('auto', 'ray://host:10001') or 'local'")] = None,
     out: Annotated[Path, typer.Option(help="Results folder")] = ROOT / "benchmarks" / "results",
 ) -> None:
-    presets = [f"region-{int(s)}" for s in sizes.split(",") if s.strip()]
-    typer.echo(f"{len(presets)} regions, {time_limit:g} s each, {workers} workers; "
+    names = ([p.strip() for p in presets.split(",") if p.strip()] if presets
+             else [f"region-{int(s)}" for s in sizes.split(",") if s.strip()])
+    typer.echo(f"{len(names)} regions, {time_limit:g} s each, {workers} workers; "
                f"{'Ray ' + ray if ray else 'local processes'}; {machine()}")
-    rows = (run_ray(presets, seed, time_limit, workers, ray) if ray
-            else run_local(presets, seed, time_limit, workers))
+    rows = (run_ray(names, seed, time_limit, workers, ray) if ray
+            else run_local(names, seed, time_limit, workers))
     for r in rows:
         typer.echo(f"  {r.preset:12s} {r.status:9s} first roster {r.first_roster_s} s, "
                    f"objective {r.objective}, open shifts {r.open_shifts} (≥ {r.open_shifts_lb}), "

@@ -28,6 +28,7 @@ def test_region_runner_solves_and_scores_a_region_and_writes_tables(tmp_path):
 def test_the_same_runner_on_a_local_ray_instance():
     from benchmarks.region_batch import run_ray
 
-    rows = run_ray(["region-30"], seed=1, time_limit=6, workers=1, address="local")
+    rows = run_ray(["small"], seed=1, time_limit=10, workers=1, address="local")
     _check(rows[0])
+    assert rows[0].employees == 8
 
