@@ -21,6 +21,10 @@ from constraints.checker import check_roster
 from instances.calendar import target_minutes
 from instances.models import Assignment, Instance, Profile, Roster
 
+# A unit's first roster needs its models built (~2.5 s for 35 people in Python) and CP-SAT's
+# first solution (1–4 s with one worker); less than this per unit only wastes the attempt.
+FIRST_MIN_S = 4.0
+
 
 @dataclass
 class FloatAllocation:
@@ -102,14 +106,14 @@ def allocated_instance(instance: Instance, alloc: FloatAllocation) -> Instance:
     return Instance.model_validate(data)
 
 
-def _solve_part(payload: tuple[dict, dict, float, int, int, list[dict] | None]) -> dict:
+def _solve_part(payload: tuple[dict, dict, float, int, int, list[dict] | None, bool]) -> dict:
     """Runs in a worker process: one unit's roster (plain data in and out, for pickling)."""
     from scheduler.solve import SolveOptions, solve
 
-    inst_data, prof_data, limit, workers, seed, hint = payload
+    inst_data, prof_data, limit, workers, seed, hint, first_only = payload
     inst = Instance.model_validate(inst_data)
     prof = Profile.model_validate(prof_data)
-    opts = SolveOptions(time_limit=limit, workers=workers, seed=seed,
+    opts = SolveOptions(time_limit=limit, workers=workers, seed=seed, first_only=first_only,
                         hint=Roster.model_validate({"assignments": hint}) if hint else None)
     res = solve(inst, prof, opts)
     open_shifts = None
@@ -165,7 +169,8 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
                               open_shifts=sum(p.open_shifts or 0 for p in parts),
                               parts_done=len(objs)))
 
-    def run_round(budget: float, order: list[int], warm: bool, seed: int) -> None:
+    def run_round(budget: float, order: list[int], warm: bool, seed: int,
+                  first_only: bool = False) -> None:
         # each process gets an equal share of the wall time; parts share it by size
         per_job = budget * jobs / max(1, sum(sizes[i] for i in order))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -176,8 +181,9 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
                     hint = p.roster
                 else:
                     hint = [row for emp in p.employees for row in hint_all.get(emp, [])] or None
-                limit = max(2.0, per_job * sizes[i])
-                futures[pool.submit(_solve_part, (subs[i], prof, limit, workers, seed, hint))] = i
+                limit = max(FIRST_MIN_S if first_only else 2.0, per_job * sizes[i])
+                futures[pool.submit(_solve_part, (subs[i], prof, limit, workers, seed, hint,
+                                                  first_only))] = i
             for n, fut in enumerate(as_completed(futures), start=1):
                 i = futures[fut]
                 got = fut.result()
@@ -192,8 +198,10 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
                     p.status = got["status"]
                 report(n)
 
+    # round 1: every unit's first valid roster (phase 1 only: hard rules, open shifts
+    # minimised), so a complete region roster exists as early as possible
     first = options.time_limit * (first_share if len(parts) > 1 else 1.0)
-    run_round(first, list(range(len(parts))), warm=False, seed=options.seed)
+    run_round(first, list(range(len(parts))), warm=False, seed=options.seed, first_only=True)
     rounds = 0
     while True:
         left = options.time_limit - (time.monotonic() - t0)

@@ -51,6 +51,7 @@ class SolveOptions:
     lns_above: int | None = None  # decisions above which phase 2 is our LNS; None: default
     decompose: bool | None = None  # float pool → units in parallel processes; None: by size
     jobs: int | None = None  # processes for the unit parts; None: CPU count
+    first_only: bool = False  # stop after phase 1: a valid roster, open shifts minimised
 
 
 # Per catalogue: (decisions up to which one CP-SAT phase with these subsolvers is used).
@@ -224,10 +225,19 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         if two_phase and x_values is None:  # whole hard model (also if a person had no roster)
             t1 = time.monotonic()
             p1 = min(budget * 0.8, max(PHASE1_MIN_S, budget * PHASE1_SHARE))
+            if opts.first_only:
+                p1 = budget
             st1, x_values = _phase1(sub, profile, opts, p1, hint)
             if st1 == "INFEASIBLE":
                 return SolveResult(status=st1, roster=None, objective=None, bound=None,
                                    wall_time=time.monotonic() - t0, parts=len(parts))
+            if opts.first_only and x_values is not None:
+                part = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s,
+                                   unit=u) for (e, d, s, u), v in x_values.items() if v]
+                assignments.extend(part)
+                done_obj += check_roster(sub, Roster(assignments=part), profile).objective
+                status_all = "FEASIBLE"
+                continue
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
         ctx = warm or build_model(sub, profile, hint=hint if x_values is None else None)
         solver = _solver(opts, phase2_budget)

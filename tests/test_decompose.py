@@ -89,3 +89,13 @@ def test_open_shift_lower_bound_counts_demand_nobody_can_work():
                 kind=AbsenceKind.OTHER)])
     # day 0: 3 people, 5 wanted (3 can do A, 2 can do I) -> 2 open; day 1: enough people
     assert open_shift_lower_bound(inst) == {"U1": 2}
+
+
+def test_first_only_stops_at_a_valid_phase_one_roster():
+    inst = PRESETS["small"](1)
+    prof = Profile()
+    res = solve(inst, prof, SolveOptions(time_limit=5, workers=1, first_only=True,
+                                         two_phase=True))
+    assert res.ok and res.history == []  # no phase 2 ran
+    rep = check_roster(inst, res.roster, prof)
+    assert rep.violations == [] and rep.objective == res.objective
