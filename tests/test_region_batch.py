@@ -28,7 +28,9 @@ def test_region_runner_solves_and_scores_a_region_and_writes_tables(tmp_path):
 def test_the_same_runner_on_a_local_ray_instance():
     from benchmarks.region_batch import run_ray
 
-    rows = run_ray(["small"], seed=1, time_limit=10, workers=1, address="local")
+    # generous budget: on a loaded 2-core CI machine one worker needs a while for a first roster
+    rows = run_ray(["small"], seed=1, time_limit=20, workers=1, address="local")
+    assert rows[0].status in ("OPTIMAL", "FEASIBLE"), rows[0]
     _check(rows[0])
     assert rows[0].employees == 8
 
