@@ -216,30 +216,11 @@ def write_tables(rows: list[Row], out: Path, stem: str) -> tuple[Path, Path]:
 
 
 def plot(rows: list[Row], path: Path) -> None:
-    import matplotlib
+    from benchmarks.plotting import Series, objective_over_time
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 5.5))
-    for r in rows:
-        if not r.history or not r.best_known:
-            continue
-        ts = [max(t, 0.05) for t, _ in r.history]
-        ys = [o / r.best_known for _, o in r.history]
-        ts.append(r.wall_s)
-        ys.append(ys[-1])
-        ax.step(ts, ys, where="post", label=r.instance)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.axhline(1.0, color="black", lw=0.8, ls="--")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("objective / best known")
-    ax.set_title("Curtois & Qu benchmark: objective over time")
-    ax.legend(fontsize=7, ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    objective_over_time([Series(r.instance, r.history, r.wall_s, r.best_known) for r in rows],
+                        path, ylabel="objective / best known", log_y=True, reference=1.0,
+                        title="Curtois & Qu benchmark: objective over time")
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)

@@ -144,23 +144,12 @@ def write_tables(rows: list[RegionRow], out: Path, stem: str) -> tuple[Path, Pat
 
 
 def plot(rows: list[RegionRow], path: Path) -> None:
-    import matplotlib
+    from benchmarks.plotting import Series, objective_over_time
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for r in rows:
-        if r.history and r.objective:
-            ax.plot([t for t, _ in r.history], [o / r.employees for _, o in r.history],
-                    marker=".", label=f"{r.employees} employees")
-    ax.set_xlabel("seconds")
-    ax.set_ylabel("objective per employee (lower is better)")
-    ax.set_title("Region rosters: objective vs time (2 cores)")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    objective_over_time([Series(f"{r.employees} employees", r.history, r.wall_s, r.employees)
+                         for r in rows if r.objective], path,
+                        ylabel="objective per employee (lower is better)",
+                        title="Region rosters: objective over time (2 cores)")
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)

@@ -490,12 +490,12 @@ def write_demo(path: str | Path | None = None) -> Path:
 
 
 def _region(seed: int, n_total: int, name: str, *, home_care: bool = True,
-            float_share: float = 0.05) -> Instance:
+            float_share: float = 0.05, floats_per_unit: int | None = None) -> Instance:
     """A resource planner's region: units of 18–36 staff summing to `n_total` and a float pool.
 
     Units cycle ward, ward, 24-hour elderly care (ratio rule) and, with `home_care`, a home-care
-    team; `float_share` of the staff (varahenkilöstö) may also work in every other unit of their
-    group. 1000 employees make 30–40 units.
+    team; `float_share` of the staff (varahenkilöstö; or `floats_per_unit` per unit) may also
+    work in every other unit of their group. 1000 employees make 30–40 units.
     """
     rng = random.Random(10_000 + seed)
     cycle = [UnitKind.WARD, UnitKind.WARD, UnitKind.ELDERLY_24H]
@@ -509,23 +509,14 @@ def _region(seed: int, n_total: int, name: str, *, home_care: bool = True,
             size = left
         specs.append(UnitSpec(kind=cycle[len(specs) % len(cycle)], n_employees=size))
         left -= size
-    return generate(seed=seed, units=specs, weeks=6, name=name,
-                    float_pool=max(len(specs), round(n_total * float_share)))
+    floats = (len(specs) * floats_per_unit if floats_per_unit is not None
+              else max(len(specs), round(n_total * float_share)))
+    return generate(seed=seed, units=specs, weeks=6, name=name, float_pool=floats)
 
 
 def _county(seed: int, n_total: int, name: str) -> Instance:
     """Wards and elderly units only, two float-pool employees per unit (the earlier preset)."""
-    rng = random.Random(10_000 + seed)
-    specs: list[UnitSpec] = []
-    left = n_total
-    while left > 0:
-        size = min(left, rng.randint(18, 36))
-        if left - size < 12:
-            size = left
-        kind = UnitKind.ELDERLY_24H if len(specs) % 3 == 2 else UnitKind.WARD
-        specs.append(UnitSpec(kind=kind, n_employees=size))
-        left -= size
-    return generate(seed=seed, units=specs, weeks=6, name=name, float_pool=len(specs) * 2)
+    return _region(seed, n_total, name, home_care=False, floats_per_unit=2)
 
 
 PRESETS: dict[str, Callable[[int], Instance]] = {
