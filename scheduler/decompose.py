@@ -79,15 +79,37 @@ def open_shift_lower_bound(instance: Instance) -> dict[str, int]:
     return lb
 
 
+def _can_fill_hours(instance: Instance, emp, unit: str, by_day: dict) -> bool:
+    """Could the employee reach their target hours in this unit alone (shift types the unit runs
+    that their contract allows, on days they are not absent)? A ward nurse whose contract has none
+    of a home-care team's shifts cannot, and the ± 8 h band would make the unit infeasible."""
+    allowed = set(emp.shift_types) if emp.shift_types is not None else None
+    absent = instance.absent_days[emp.id]
+    best = 0
+    for d, shifts in by_day.get(unit, {}).items():
+        if d in absent:
+            continue
+        best += max((m for s, m in shifts.items() if allowed is None or s in allowed), default=0)
+    return best >= target_minutes(instance, emp)
+
+
 def allocate_float_pool(instance: Instance) -> FloatAllocation:
-    """Greedy: the float employee with the most hours first, to their unit short the most."""
+    """Greedy: the float employee with the most hours first, to their unit short the most
+    among the units where they can work their hours (the home unit at least)."""
     short = unit_shortfall(instance)
     before = dict(short)
+    minutes = {s.id: s.minutes for s in instance.shift_types}
+    by_day: dict[str, dict[int, dict[str, int]]] = {}
+    for dm in instance.demand:
+        by_day.setdefault(dm.unit, {}).setdefault(instance.day_index(dm.date), {})[dm.shift] = \
+            minutes[dm.shift]
     floats = [e for e in instance.employees if len(e.units) > 1]
     floats.sort(key=lambda e: (-target_minutes(instance, e), e.id))
     unit_of: dict[str, str] = {}
     for emp in floats:
-        best = max(emp.units, key=lambda u: (short[u], u == emp.home_unit, u))
+        fits = [u for u in emp.units
+                if u == emp.home_unit or _can_fill_hours(instance, emp, u, by_day)]
+        best = max(fits, key=lambda u: (short[u], u == emp.home_unit, u))
         unit_of[emp.id] = best
         short[best] -= target_minutes(instance, emp)
     return FloatAllocation(unit_of=unit_of, shortfall_before=before, shortfall_after=short)

@@ -99,3 +99,22 @@ def test_first_only_stops_at_a_valid_phase_one_roster():
     assert res.ok and res.history == []  # no phase 2 ran
     rep = check_roster(inst, res.roster, prof)
     assert rep.violations == [] and rep.objective == res.objective
+
+
+def test_a_float_employee_goes_only_where_their_contract_lets_them_work_their_hours():
+    from datetime import timedelta
+
+    from instances.models import Demand, Unit
+    from tests.factory import START, employee, make_instance
+
+    units = [Unit(id="U1", name="Osasto"), Unit(id="U2", name="Kotihoito")]
+    # U2 runs only evening shifts and nobody's home is there: it is short the most
+    demand = ([Demand(unit="U1", date=START + timedelta(days=d), shift="A", minimum=1)
+               for d in range(21)]
+              + [Demand(unit="U2", date=START + timedelta(days=d), shift="I", minimum=2)
+                 for d in range(21)])
+    emps = [employee(1, units=["U1", "U2"], shift_types=["A"]),  # cannot work U2's shifts
+            employee(2, units=["U1", "U2"]), employee(3)]
+    inst = make_instance(weeks=3, employees=emps, units=units, demand=demand)
+    alloc = allocate_float_pool(inst)
+    assert alloc.unit_of == {"e1": "U1", "e2": "U2"}
