@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from api.progress import progress_line, solve_with_bar  # noqa: F401 - progress_line re-exported
 from instances.models import Instance, Roster
 from instances.validation import InputError
 
@@ -94,19 +94,6 @@ def print_grid(inst: Instance, roster: Roster, open_rows: list[dict] | None = No
             console.print(f"  … and {len(open_rows) - 20} more (see the report)")
 
 
-def progress_line(p) -> str:
-    """One line of solve progress in the planner's terms: parts, objective, bound, open shifts."""
-    parts = f"osa {p.part}/{p.parts}"
-    if p.parts_done is not None:
-        parts = f"yksiköt (units) {p.parts_done}/{p.parts}"
-    obj = "–" if p.objective is None else f"{p.objective:,.0f}".replace(",", " ")
-    bound = "–" if p.bound is None or p.bound != p.bound else f"{p.bound:,.0f}".replace(",", " ")
-    line = f"{parts}  objective {obj}  bound {bound}"
-    if p.open_shifts is not None:
-        line += f"  avoimet vuorot (open shifts) {p.open_shifts}"
-    return line
-
-
 def print_kpis(kpis: dict[str, Any], title: str = "Tunnusluvut (KPIs)") -> None:
     from api.report import kpi_rows
 
@@ -163,7 +150,6 @@ def solve(
     from constraints.checker import check_roster
     from instances.io import write_roster_csv
     from scheduler import SolveOptions, explain_infeasibility
-    from scheduler import solve as run_solve
 
     prof = _profile(profile)
     inst = _load_instance(instance)
@@ -175,18 +161,9 @@ def solve(
     console.print(f"[bold]{inst.name}[/]: {len(inst.employees)} employees, {len(inst.units)} "
                   f"units, {inst.n_days} days from {inst.start}; profile {prof.name}, "
                   f"{time_limit:g} s, {workers} workers")
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
-                  TimeElapsedColumn(), console=console, transient=False) as bar:
-        task = bar.add_task("Ratkaistaan (solving)", total=1.0, info="")
-
-        def on_progress(p) -> None:
-            bar.update(task, completed=p.fraction, info=progress_line(p))
-
-        res = run_solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers,
-                                                 seed=seed, hint=start_roster,
-                                                 decompose=decompose),
-                        progress=on_progress)
-        bar.update(task, completed=1.0)
+    res = solve_with_bar(console, inst, prof, SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, hint=start_roster,
+        decompose=decompose))
     if not res.ok:
         err_console.print(f"[bold red]No roster: {res.status}[/] after {res.wall_time:.1f} s.")
         if res.status == "INFEASIBLE":

@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.progress import solve_with_bar
 from instances.validation import InputError
 
 curtois_app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -71,7 +71,6 @@ def solve_cmd(
     """Solve a benchmark instance; print objective, bound and the checker's verdict."""
     from instances.curtois import curtois_profile, read_curtois, write_solution_csv
     from scheduler import SolveOptions
-    from scheduler import solve as run_solve
 
     try:
         inst = read_curtois(instance)
@@ -81,19 +80,8 @@ def solve_cmd(
     console.print(f"[bold]{inst.name}[/]: {len(inst.employees)} staff, "
                   f"{len(inst.shift_types)} shift types, {inst.n_days} days; "
                   f"{time_limit:g} s, {workers} workers, seed {seed}")
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
-                  TimeElapsedColumn(), console=console, transient=False) as bar:
-        task = bar.add_task("Ratkaistaan (solving)", total=1.0, info="")
-
-        def on_progress(p) -> None:
-            bound = "–" if p.bound is None else f"{p.bound:,.0f}"
-            bar.update(task, completed=p.fraction,
-                       info=f"objective {p.objective:,.0f}  bound {bound}".replace(",", " "))
-
-        res = run_solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers,
-                                                 seed=seed, two_phase=two_phase),
-                        progress=on_progress)
-        bar.update(task, completed=1.0)
+    res = solve_with_bar(console, inst, prof, SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, two_phase=two_phase))
     if not res.ok or res.roster is None:
         err_console.print(f"[bold red]No solution: {res.status}[/] after {res.wall_time:.1f} s "
                           "(give more time with --time-limit).")
