@@ -15,7 +15,6 @@ import subprocess
 import sys
 from datetime import time, timedelta
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from ortools.sat.python import cp_model
@@ -30,7 +29,7 @@ from constraints import (
     total_minutes,
     work_runs,
 )
-from constraints.base import BOTH, CheckResult, Rule
+from constraints.base import BOTH, CheckResult
 from constraints.checker import check_roster
 from constraints.context import EncodeContext
 from constraints.evaluate import check_with
@@ -56,7 +55,15 @@ from instances.models import (
     WishKind,
 )
 from instances.validation import InputError
-from tests.factory import START, employee, grid, make_instance, objective_value, rules_hit
+from tests.factory import (
+    START,
+    check_both,
+    employee,
+    grid,
+    make_instance,
+    objective_value,
+    rules_hit,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("CURTOIS_DIR") or REPO.parent / "shared" / "benchdata" / "curtois")
@@ -108,35 +115,6 @@ def _solver(seconds: float = 10.0) -> cp_model.CpSolver:
     # second; the default LP leaves the run and weekend clauses out and does not, in 10 s
     solver.parameters.subsolvers.append("max_lp")
     return solver
-
-
-def model_on_roster(inst: Instance, roster: Roster, rule: Rule,
-                    profile: Profile | None = None) -> tuple[bool, int | None]:
-    """Encode one rule with every decision fixed to `roster`: (feasible, objective)."""
-    ctx = EncodeContext(inst, profile)
-    rule.apply(ctx)
-    idx = {emp.id: e for e, emp in enumerate(inst.employees)}
-    want = {(idx[a.employee], inst.day_index(a.date), a.shift, a.unit) for a in roster.assignments}
-    assert want <= set(ctx.x), "the roster uses a slot the model has no variable for"
-    for key, var in ctx.x.items():
-        ctx.model.Add(var == int(key in want))
-    ctx.model.Minimize(ctx.objective())
-    solver = _solver()
-    status = solver.Solve(ctx.model)
-    if status not in _OK:
-        assert status == cp_model.INFEASIBLE
-        return False, None
-    return True, objective_value(ctx, solver)
-
-
-def check_both(inst: Instance, roster: Roster, module: ModuleType,
-               profile: Profile | None = None) -> CheckResult:
-    res = module.check(inst, roster, profile)
-    feasible, objective = model_on_roster(inst, roster, module.RULE, profile)
-    assert feasible == res.feasible
-    if feasible:
-        assert objective == res.objective
-    return res
 
 
 def solve_all(inst: Instance, profile: Profile | None = None) -> tuple[Roster, CheckResult]:

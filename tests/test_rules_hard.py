@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 import constraints
 from constraints import days_off, nights, period_hours, shift_length, staffing_ratio, weekly_rest
-from constraints.base import CheckResult, Rule
+from constraints.base import CheckResult
 from constraints.context import EncodeContext
 from constraints.evaluate import check_with
 from instances.models import (
@@ -33,7 +33,16 @@ from instances.models import (
     Wish,
     WishKind,
 )
-from tests.factory import SHIFTS, START, employee, grid, make_instance, objective_value, rules_hit
+from tests.factory import (
+    SHIFTS,
+    START,
+    check_both,
+    employee,
+    grid,
+    make_instance,
+    objective_value,
+    rules_hit,
+)
 
 _OK = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -51,35 +60,6 @@ def check_all(inst: Instance, roster: Roster, profile: Profile | None = None) ->
     for r in constraints.RULES:
         total.extend(check_with(r.apply, inst, roster, profile))
     return total
-
-
-def model_on_roster(inst: Instance, roster: Roster, rule: Rule,
-                    profile: Profile | None = None) -> tuple[bool, int | None]:
-    """Encode one rule with every decision fixed to `roster`: (feasible, objective)."""
-    ctx = EncodeContext(inst, profile)
-    rule.apply(ctx)
-    idx = {emp.id: e for e, emp in enumerate(inst.employees)}
-    want = {(idx[a.employee], inst.day_index(a.date), a.shift, a.unit) for a in roster.assignments}
-    assert want <= set(ctx.x), "the roster uses a slot the model has no variable for"
-    for key, var in ctx.x.items():
-        ctx.model.Add(var == int(key in want))
-    ctx.model.Minimize(ctx.objective())
-    solver = _solver()
-    status = solver.Solve(ctx.model)
-    if status not in _OK:
-        assert status == cp_model.INFEASIBLE
-        return False, None
-    return True, objective_value(ctx, solver)
-
-
-def check_both(inst: Instance, roster: Roster, module, profile: Profile | None = None):
-    """Checker result of one rule, asserting that the fixed-roster model agrees with it."""
-    res = module.check(inst, roster, profile)
-    feasible, objective = model_on_roster(inst, roster, module.RULE, profile)
-    assert feasible == res.feasible
-    if feasible:
-        assert objective == res.objective
-    return res
 
 
 def solve_all(inst: Instance, profile: Profile | None = None) -> tuple[Roster, CheckResult]:
