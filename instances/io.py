@@ -63,7 +63,14 @@ def read_roster_csv(path: str | Path, inst: Instance | None = None) -> Roster:
                           f"expected {','.join(ROSTER_COLUMNS)}"])
     errs: list[str] = []
     out: list[Assignment] = []
+    seen: dict[tuple[str, str, str], int] = {}
     for i, row in enumerate(df.to_dict("records"), start=2):
+        key = (row["employee"].strip(), row["date"].strip(), row["shift"].strip())
+        if key in seen:
+            errs.append(f"{p.name} line {i} (employee '{key[0]}', {key[1]}): repeats line "
+                        f"{seen[key]}; each worked shift is one row")
+            continue
+        seen[key] = i
         try:
             d = date.fromisoformat(row["date"].strip())
         except ValueError:

@@ -45,12 +45,18 @@ def test_check_ok_and_broken_roster(solved: Path) -> None:
     r = run("check", str(inst), str(ros))
     assert r.returncode == 0 and "No hard violations" in r.stdout
     lines = ros.read_text().splitlines()
-    emp, day = lines[1].split(",")[:2]
-    # add a second shift on a worked day: breaks hard rule 1
+    emp, day, shift, unit = lines[1].split(",")[:4]
+    # add a second, different shift on a worked day: breaks hard rule 1
+    other = "I" if shift != "I" else "A"
     broken = solved / "broken.csv"
-    broken.write_text("\n".join([*lines, f"{emp},{day},Y,{lines[1].split(',')[3]}"]) + "\n")
+    broken.write_text("\n".join([*lines, f"{emp},{day},{other},{unit}"]) + "\n")
     r = run("check", str(inst), str(broken))
     assert r.returncode == 1 and "more than one shift" in r.stdout
+    # the same row twice is a reading error that names the lines, not a silent merge
+    dup = solved / "dup.csv"
+    dup.write_text("\n".join([*lines, lines[1]]) + "\n")
+    r = run("check", str(inst), str(dup))
+    assert r.returncode == 2 and "repeats line 2" in r.stderr
 
 
 def test_export(solved: Path) -> None:
