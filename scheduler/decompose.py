@@ -21,9 +21,10 @@ from constraints.checker import check_roster
 from instances.calendar import target_minutes
 from instances.models import Assignment, Instance, Profile, Roster
 
-# A unit's first roster needs its models built (~2.5 s for 35 people in Python) and CP-SAT's
-# first solution (1–4 s with one worker); less than this per unit only wastes the attempt.
-FIRST_MIN_S = 4.0
+# A unit's first roster: its hard model built (~0.2 s for 35 people), CP-SAT's first solution
+# (0.3–0.6 s with one worker, no presolve), then LNS on the open shifts; less than this per unit
+# leaves the LNS no rounds.
+FIRST_MIN_S = 1.5
 
 
 @dataclass
@@ -128,11 +129,27 @@ def allocated_instance(instance: Instance, alloc: FloatAllocation) -> Instance:
     return Instance.model_validate(data)
 
 
-def _solve_part(payload: tuple[dict, dict, float, int, int, list[dict] | None, bool]) -> dict:
-    """Runs in a worker process: one unit's roster (plain data in and out, for pickling)."""
+# An improvement round does not start a unit with less time than this before the deadline: its
+# full model alone takes ~2 s to build in Python for 35 people.
+IMPROVE_MIN_S = 4.0
+
+
+def _solve_part(payload: tuple[dict, dict, float, int, int, list[dict] | None, bool, float]
+                ) -> dict:
+    """Runs in a worker process: one unit's roster (plain data in and out, for pickling).
+
+    `deadline` is wall-clock (time.time(), shared by the processes): a unit that starts late in
+    an improvement round gets only what is left, or is skipped, so the round ends on time.
+    """
     from scheduler.solve import SolveOptions, solve
 
-    inst_data, prof_data, limit, workers, seed, hint, first_only = payload
+    inst_data, prof_data, limit, workers, seed, hint, first_only, deadline = payload
+    left = deadline - time.time()
+    if not first_only:
+        if left < IMPROVE_MIN_S:
+            return {"status": "SKIPPED", "objective": None, "bound": None, "open_shifts": None,
+                    "roster": None}
+        limit = min(limit, left)
     inst = Instance.model_validate(inst_data)
     prof = Profile.model_validate(prof_data)
     opts = SolveOptions(time_limit=limit, workers=workers, seed=seed, first_only=first_only,
@@ -159,7 +176,7 @@ class PartState:
 
 
 def solve_decomposed(instance: Instance, profile: Profile, options, progress=None,
-                     *, jobs: int | None = None, first_share: float = 0.5):
+                     *, jobs: int | None = None, first_share: float = 0.3):
     """Float pool → units → parallel unit solves → improvement rounds; a SolveResult."""
     from scheduler.model import components, sub_data
     from scheduler.solve import Progress, SolveResult
@@ -195,6 +212,7 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
                   first_only: bool = False) -> None:
         # each process gets an equal share of the wall time; parts share it by size
         per_job = budget * jobs / max(1, sum(sizes[i] for i in order))
+        deadline = time.time() + budget
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {}
             for i in order:
@@ -205,7 +223,7 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
                     hint = [row for emp in p.employees for row in hint_all.get(emp, [])] or None
                 limit = max(FIRST_MIN_S if first_only else 2.0, per_job * sizes[i])
                 futures[pool.submit(_solve_part, (subs[i], prof, limit, workers, seed, hint,
-                                                  first_only))] = i
+                                                  first_only, deadline))] = i
             for n, fut in enumerate(as_completed(futures), start=1):
                 i = futures[fut]
                 got = fut.result()
@@ -222,20 +240,25 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
 
     # round 1: every unit's first valid roster (phase 1 only: hard rules, open shifts
     # minimised), so a complete region roster exists as early as possible
-    first = options.time_limit * (first_share if len(parts) > 1 else 1.0)
+    # round 1 stops a unit early once it has no open shift left, so a generous share costs
+    # little where the units are easy and buys open shifts where they are not
+    t = options.time_limit
+    first = min(0.75 * t, max(45.0, first_share * t)) if len(parts) > 1 else t
     run_round(first, list(range(len(parts))), warm=False, seed=options.seed, first_only=True)
     rounds = 0
+    # the region's roster assembled and checked after the last round (~2 s for 1000 people)
+    finish_s = 1.0 + len(instance.employees) / 500
     while True:
         left = options.time_limit - (time.monotonic() - t0)
         missing = [i for i, p in enumerate(parts) if p.roster is None]
-        if left < 5.0 and not (missing and rounds < 3):
+        if left < finish_s + IMPROVE_MIN_S and not (missing and rounds < 3):
             break
         rounds += 1
         # parts without a roster first, with all the time; then the worst parts first: most of
         # the objective to win back
         order = missing or sorted(range(len(parts)), key=lambda i: -(parts[i].objective or 0))
-        run_round(max(left - 1.0, 10.0 * len(missing) / jobs), order, warm=True,
-                  seed=options.seed + rounds)
+        run_round(max(left - finish_s, 10.0 * len(missing) / jobs), order, warm=True,
+                  seed=options.seed + rounds, first_only=bool(missing))
 
     if any(p.roster is None for p in parts):
         bad = next(p for p in parts if p.roster is None)

@@ -49,8 +49,10 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             seed: int = 0, on_improve: Callable[[int, list[int]], None] | None = None,
             round_limit: float = 3.0, params: dict | None = None,
             kinds: tuple[str, ...] = ("employees", "window", "block"),
+            target: int | None = None,
             ) -> tuple[list[int], int, LnsStats]:
-    """LNS from a complete assignment `start` (values by variable index)."""
+    """LNS from a complete assignment `start` (values by variable index); stops early once the
+    objective reaches `target` (a known lower bound, e.g. 0 open shifts)."""
     t_end = time.monotonic() + time_limit
     rng = random.Random(seed)
     stats = LnsStats()
@@ -62,7 +64,8 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     best = list(start)
     best_obj = objective(best)
     size = {"employees": max(2, n_emp // 8), "window": 7, "block": 14}
-    while time.monotonic() < t_end - 0.2:
+    while time.monotonic() < t_end - min(0.2, round_limit) and (
+            target is None or best_obj > target):
         kind = rng.choice(kinds)
         if kind == "employees":
             emps = set(rng.sample(range(n_emp), min(n_emp, size[kind])))

@@ -33,6 +33,7 @@ PHASE1_MIN_S = 4.0
 # models keep CP-SAT's full search, which also proves optimality.
 LNS_ABOVE = 2000
 LNS_ROUND_S = 1.0
+LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "symmetry_level": 0}
 # Above this many employees in several units, the float pool is allocated and the units are
 # solved in parallel processes (scheduler/decompose.py): one model of a 1000-person region finds
 # no first roster in 90 s on 2 cores.
@@ -142,17 +143,46 @@ def _phase1(inst: Instance, profile: Profile, opts: SolveOptions, time_limit: fl
             hint: Roster | None) -> tuple[str, dict | None]:
     """Hard rules only, minimising open shifts and the ratio shortfall: a valid roster fast."""
     hard = [r for r in RULES if r.kind == "hard"]
+    t0 = time.monotonic()
     ctx = build_model(inst, profile, hint=hint, rules=hard)
     solver = _solver(opts, max(1.0, time_limit))
     if opts.workers == 1:
-        # one worker (a unit of a decomposed region): CP-SAT's default search found no roster
-        # in 10 s for a 35-person ward or a 20-person elderly unit; quick restarts without the
-        # LP found one in 1–4 s (on a shared 2-core machine)
-        solver.parameters.subsolvers.append("quick_restart_no_lp")
+        return _phase1_one_worker(ctx, solver, max(1.0, time_limit) - (time.monotonic() - t0),
+                                  opts.seed)
     st = _status_name(solver.Solve(ctx.model))
     if st not in ("OPTIMAL", "FEASIBLE"):
         return st, None
     return st, {k: solver.BooleanValue(v) for k, v in ctx.x.items()}
+
+
+def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit: float,
+                       seed: int) -> tuple[str, dict | None]:
+    """One worker (a unit of a decomposed region): first roster, then LNS on the open shifts.
+
+    Measured on the units of region-1000 (21–34 people, 6 weeks, benchmarks/README.md): CP-SAT's
+    default search found no roster in 10 s; quick restarts without the LP found one in 0.3–0.6 s
+    once presolve is off (0.6–2.5 s with it: the presolve alone took 2 s on elderly-care units);
+    but then improved slowly (≈ 300 open shifts left after 6 s on a 34-person ward), while short
+    LNS rounds (0.1 s, no presolve) that free a few employees over the whole period brought the
+    same ward to 0–8 in 2 s (day windows: 75–200): an open shift is filled by moving someone's
+    hours there from a day that has enough people, which a day window cannot do.
+    """
+    from scheduler.lns import improve
+
+    p = solver.parameters
+    p.subsolvers.append("quick_restart_no_lp")
+    p.stop_after_first_solution = True
+    p.cp_model_presolve = False
+    st = _status_name(solver.Solve(ctx.model))
+    if st not in ("OPTIMAL", "FEASIBLE"):
+        return st, None
+    start = list(solver.ResponseProto().solution)
+    left = time_limit - solver.WallTime()
+    if st == "FEASIBLE" and left > 0.3:
+        start, _obj, _stats = improve(ctx, start, left, workers=1, seed=seed, round_limit=0.1,
+                                      params={"cp_model_presolve": False}, target=0,
+                                      kinds=("employees",))
+    return "FEASIBLE", {k: bool(start[v.index]) for k, v in ctx.x.items()}
 
 
 def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float, part: int,
@@ -173,8 +203,14 @@ def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float,
     # CP-SAT presolves the whole clone every round, fixed variables included: on Curtois
     # Instance24 (1.1 M variables) that alone takes seconds, so rounds grow with the model
     round_s = max(LNS_ROUND_S, len(start) / 100_000)
+    params: dict | None = None
+    if opts.workers == 1:
+        # a unit of a decomposed region: on region-1000's wards, 8 s of 0.2-s rounds with one
+        # presolve pass (no probing, no symmetry) beat 1-s rounds with the full presolve
+        # (e.g. 29.6 M → 23.6 M against 25.8 M; benchmarks/README.md)
+        round_s, params = 0.2, LIGHT_PRESOLVE
     best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
-                                on_improve=on_improve, round_limit=round_s)
+                                on_improve=on_improve, round_limit=round_s, params=params)
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
            for (e, d, s, u), var in ctx.x.items() if best[var.index]]
     return obj, out
@@ -198,6 +234,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
     status_all = "OPTIMAL"
 
     for i, ((units, emps), size) in enumerate(zip(parts, sizes, strict=True), start=1):
+        t_part = time.monotonic()
         sub = instance if len(parts) == 1 else sub_instance(instance, units, emps)
         remaining = max(1.0, opts.time_limit - (time.monotonic() - t0))
         share = sum(sizes[i - 1:])
@@ -240,6 +277,9 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                 continue
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
         ctx = warm or build_model(sub, profile, hint=hint if x_values is None else None)
+        # what is left of the part's budget once its models are built (seconds for a 35-person
+        # unit's full model in Python)
+        phase2_budget = min(phase2_budget, max(1.0, budget - (time.monotonic() - t_part)))
         solver = _solver(opts, phase2_budget)
         for name in subsolvers:
             solver.parameters.subsolvers.append(name)
