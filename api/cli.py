@@ -317,6 +317,71 @@ from api.curtois_cli import curtois_app  # noqa: E402 - sub-app registered after
 
 app.add_typer(curtois_app, name="curtois")
 
+token_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                        help="Service sign-in tokens (stored hashed).")
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+          port: int = typer.Option(8000, help="Port"),
+          db: str = typer.Option("", help="Database URL (default: $DATABASE_URL or "
+                                 "./roster-data/roster.db)"),
+          jobs: int = typer.Option(2, help="Solve jobs at once, each in its own process"),
+          demo: bool = typer.Option(True, help="Store the demo period on an empty database"),
+          ) -> None:
+    """Start the service (API, docs at /docs) on SQLite by default, PostgreSQL by URL."""
+    import uvicorn
+
+    from api.app import bootstrap_token, create_app
+    from api.settings import Settings
+
+    settings = Settings(**({"database_url": db} if db else {}), max_jobs=jobs)
+    token = bootstrap_token(settings)
+    if token:
+        console.print(f"[bold]Ensimmäinen käynnistys (first start).[/] Planner token, shown "
+                      f"once — keep it:\n  {token}")
+        if demo:
+            _store_demo(settings)
+    console.print(f"Tietokanta (database): {settings.database_url}\n"
+                  f"API docs: http://{host}:{port}/docs")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _store_demo(settings) -> None:  # noqa: ANN001
+    from api.db import StoredInstance, sessions
+    from instances.generator import load_demo
+
+    inst = load_demo()
+    with sessions(settings.database_url)() as s:
+        s.add(StoredInstance(name=inst.name, data=inst.model_dump(mode="json"),
+                             units=[u.id for u in inst.units], employees=len(inst.employees),
+                             start=inst.start.isoformat(), weeks=inst.weeks,
+                             created_by="roster serve (demo)"))
+        s.commit()
+
+
+@token_app.command("create")
+def token_create(name: str = typer.Argument(..., help="Who the token is for"),
+                 role: str = typer.Option("planner", help="planner | manager | employee"),
+                 units: str = typer.Option("", help="A manager's units, comma-separated"),
+                 employee: str = typer.Option("", help="An employee's id"),
+                 db: str = typer.Option("", help="Database URL")) -> None:
+    """Create a token and print it (only its hash is stored)."""
+    from api.auth import new_token
+    from api.db import migrate, sessions
+    from api.settings import Settings
+
+    settings = Settings(**({"database_url": db} if db else {}))
+    migrate(settings.database_url)
+    with sessions(settings.database_url)() as s:
+        try:
+            plain = new_token(s, name, role, units=[u for u in units.split(",") if u],
+                              employee=employee or None)
+        except ValueError as err:
+            raise InputError([f"token: {err}"]) from None
+    console.print(plain)
+
 
 def main() -> None:
     """Entry point: user errors become messages with exit code 2, never tracebacks."""

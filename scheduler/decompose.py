@@ -203,10 +203,16 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
         if total is not None and len(objs) == len(parts):
             history.append((el, total, float("nan")))
         if progress:
+            roster = None
+            if options.keep_best and len(objs) == len(parts):
+                rows = [a for p in parts for a in p.roster or []]
+
+                def roster() -> Roster:
+                    return Roster.model_validate({"assignments": rows})
             progress(Progress(done, len(parts), total, None, el,
                               min(1.0, el / max(options.time_limit, 1e-9)),
                               open_shifts=sum(p.open_shifts or 0 for p in parts),
-                              parts_done=len(objs)))
+                              parts_done=len(objs), roster=roster))
 
     def run_round(budget: float, order: list[int], warm: bool, seed: int,
                   first_only: bool = False) -> None:
@@ -225,7 +231,12 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
                 futures[pool.submit(_solve_part, (subs[i], prof, limit, workers, seed, hint,
                                                   first_only, deadline))] = i
             for n, fut in enumerate(as_completed(futures), start=1):
+                if warm and not first_only and options.stop and options.stop():
+                    for f in futures:  # cancelled: improvement units not yet started are dropped
+                        f.cancel()
                 i = futures[fut]
+                if fut.cancelled():
+                    continue
                 got = fut.result()
                 p = parts[i]
                 better = got["roster"] is not None and (
@@ -252,6 +263,8 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
         left = options.time_limit - (time.monotonic() - t0)
         missing = [i for i, p in enumerate(parts) if p.roster is None]
         if left < finish_s + IMPROVE_MIN_S and not (missing and rounds < 3):
+            break
+        if options.stop and options.stop() and not missing:
             break
         rounds += 1
         # parts without a roster first, with all the time; then the worst parts first: most of

@@ -49,7 +49,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             seed: int = 0, on_improve: Callable[[int, list[int]], None] | None = None,
             round_limit: float = 3.0, params: dict | None = None,
             kinds: tuple[str, ...] = ("employees", "window", "block"),
-            target: int | None = None,
+            target: int | None = None, stop: Callable[[], bool] | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts)."""
@@ -65,7 +65,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     best_obj = objective(best)
     size = {"employees": max(2, n_emp // 8), "window": 7, "block": 14}
     while time.monotonic() < t_end - min(0.2, round_limit) and (
-            target is None or best_obj > target):
+            target is None or best_obj > target) and not (stop and stop()):
         kind = rng.choice(kinds)
         if kind == "employees":
             emps = set(rng.sample(range(n_emp), min(n_emp, size[kind])))

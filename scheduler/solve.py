@@ -7,9 +7,10 @@ result infeasible, and `scheduler.explain` then says which rules conflict.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -53,6 +54,22 @@ class SolveOptions:
     decompose: bool | None = None  # float pool → units in parallel processes; None: by size
     jobs: int | None = None  # processes for the unit parts; None: CPU count
     first_only: bool = False  # stop after phase 1: a valid roster, open shifts minimised
+    # variants: (earlier variant's shifts, changes required, its label) — a hard constraint
+    # (constraints/variant_difference.py); whole-instance solves only
+    differ_from: list[tuple[list[Assignment], int, str]] | None = None
+    stop: Callable[[], bool] | None = None  # polled during the solve: True cancels it, and the
+    # best roster so far is returned
+    keep_best: bool = False  # Progress.roster gives the best roster so far (costs a little)
+
+
+def _build(inst: Instance, profile: Profile, opts: SolveOptions, **kw) -> EncodeContext:
+    """build_model plus what the request adds to every model of this solve."""
+    from constraints import variant_difference
+
+    ctx = build_model(inst, profile, **kw)
+    for earlier, required, label in opts.differ_from or []:
+        variant_difference.encode(ctx, earlier, required, label)
+    return ctx
 
 
 # Per catalogue: (decisions up to which one CP-SAT phase with these subsolvers is used).
@@ -87,6 +104,8 @@ class Progress:
     fraction: float  # of the time budget used
     open_shifts: int | None = None  # in the parts with a roster (decomposed solves)
     parts_done: int | None = None  # parts with a roster so far (decomposed solves)
+    # the best complete roster so far (SolveOptions.keep_best), built when called
+    roster: Callable[[], Roster] | None = None
 
 
 @dataclass
@@ -108,12 +127,43 @@ class SolveResult:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_solution: Callable[[float, float], None]):
+    def __init__(self, on_solution: Callable[[float, float, list | None], None],
+                 keep: dict | None = None):
         super().__init__()
         self._on = on_solution
+        self._keep = keep  # decision key -> variable; its values are read at each solution
 
     def on_solution_callback(self) -> None:
-        self._on(self.ObjectiveValue(), self.BestObjectiveBound())
+        keys = None
+        if self._keep is not None:
+            keys = [k for k, v in self._keep.items() if self.BooleanValue(v)]
+        self._on(self.ObjectiveValue(), self.BestObjectiveBound(), keys)
+
+
+class _Watch:
+    """Stops a running CP-SAT search when `stop()` turns True (polled from a thread)."""
+
+    def __init__(self, solver: cp_model.CpSolver, stop: Callable[[], bool] | None):
+        self.solver, self.stop = solver, stop
+        self.done = threading.Event()
+
+    def __enter__(self) -> _Watch:
+        if self.stop is not None:
+            threading.Thread(target=self._run, daemon=True).start()
+        return self
+
+    def _run(self) -> None:
+        while not self.done.wait(0.2):
+            if self.stop and self.stop():
+                self.solver.StopSearch()
+                return
+
+    def __exit__(self, *_exc: object) -> None:
+        self.done.set()
+
+
+def _stopped(opts: SolveOptions) -> bool:
+    return bool(opts.stop and opts.stop())
 
 
 def _status_name(code: int) -> str:
@@ -144,19 +194,22 @@ def _phase1(inst: Instance, profile: Profile, opts: SolveOptions, time_limit: fl
     """Hard rules only, minimising open shifts and the ratio shortfall: a valid roster fast."""
     hard = [r for r in RULES if r.kind == "hard"]
     t0 = time.monotonic()
-    ctx = build_model(inst, profile, hint=hint, rules=hard)
+    ctx = _build(inst, profile, opts, hint=hint, rules=hard)
     solver = _solver(opts, max(1.0, time_limit))
-    if opts.workers == 1:
+    if opts.workers == 1 or inst.rules.catalogue == "finnish":
+        solver.parameters.num_workers = 1
         return _phase1_one_worker(ctx, solver, max(1.0, time_limit) - (time.monotonic() - t0),
-                                  opts.seed)
-    st = _status_name(solver.Solve(ctx.model))
+                                  opts.seed, opts.stop)
+    with _Watch(solver, opts.stop):
+        st = _status_name(solver.Solve(ctx.model))
     if st not in ("OPTIMAL", "FEASIBLE"):
         return st, None
     return st, {k: solver.BooleanValue(v) for k, v in ctx.x.items()}
 
 
 def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit: float,
-                       seed: int) -> tuple[str, dict | None]:
+                       seed: int, stop: Callable[[], bool] | None = None,
+                       ) -> tuple[str, dict | None]:
     """One worker (a unit of a decomposed region): first roster, then LNS on the open shifts.
 
     Measured on the units of region-1000 (21–34 people, 6 weeks, benchmarks/README.md): CP-SAT's
@@ -173,7 +226,8 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
     p.subsolvers.append("quick_restart_no_lp")
     p.stop_after_first_solution = True
     p.cp_model_presolve = False
-    st = _status_name(solver.Solve(ctx.model))
+    with _Watch(solver, stop):
+        st = _status_name(solver.Solve(ctx.model))
     if st not in ("OPTIMAL", "FEASIBLE"):
         return st, None
     start = list(solver.ResponseProto().solution)
@@ -181,23 +235,28 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
     if st == "FEASIBLE" and left > 0.3:
         start, _obj, _stats = improve(ctx, start, left, workers=1, seed=seed, round_limit=0.1,
                                       params={"cp_model_presolve": False}, target=0,
-                                      kinds=("employees",))
+                                      kinds=("employees",), stop=stop)
     return "FEASIBLE", {k: bool(start[v.index]) for k, v in ctx.x.items()}
 
 
 def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float, part: int,
-               parts: int, done_obj: float, history: list, progress) -> tuple[int, list]:
+               parts: int, done_obj: float, history: list, progress,
+               done: list[Assignment]) -> tuple[int, list]:
     """Phase 2 by LNS from the complete hint; returns (objective, assignments) of the part."""
     from scheduler.lns import ObjectiveEval, improve
 
     start = list(ctx.model.Proto().solution_hint.values)
 
-    def on_improve(obj: int, _values: list[int]) -> None:
+    def on_improve(obj: int, values: list[int]) -> None:
         el = time.monotonic() - t0
         history.append((el, done_obj + obj, float("nan")))
         if progress:
+            roster = None
+            if opts.keep_best:
+                keys = [k for k, v in ctx.x.items() if values[v.index]]
+                roster = _roster_fn(sub, done, keys)
             progress(Progress(part, parts, done_obj + obj, None, el,
-                              min(1.0, el / max(opts.time_limit, 1e-9))))
+                              min(1.0, el / max(opts.time_limit, 1e-9)), roster=roster))
 
     on_improve(ObjectiveEval(ctx)(start), start)
     # CP-SAT presolves the whole clone every round, fixed variables included: on Curtois
@@ -210,17 +269,41 @@ def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float,
         # (e.g. 29.6 M → 23.6 M against 25.8 M; benchmarks/README.md)
         round_s, params = 0.2, LIGHT_PRESOLVE
     best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
-                                on_improve=on_improve, round_limit=round_s, params=params)
+                                on_improve=on_improve, round_limit=round_s, params=params,
+                                stop=opts.stop)
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
            for (e, d, s, u), var in ctx.x.items() if best[var.index]]
     return obj, out
+
+
+def _roster_fn(sub: Instance, done: list[Assignment], keys: list) -> Callable[[], Roster]:
+    """The roster of the finished parts plus these decisions of the current part, on demand."""
+    def make() -> Roster:
+        return Roster(assignments=[*done, *(
+            Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
+            for e, d, s, u in keys)])
+    return make
+
+
+def _on_solution(opts: SolveOptions, progress, history: list, t0: float, part: int, parts: int,
+                 done_obj: float, done_bound: float, sub: Instance, done: list[Assignment]):
+    """CP-SAT's solution callback for one part: history, progress, best roster so far."""
+    def on_solution(obj: float, bound: float, keys: list | None) -> None:
+        el = time.monotonic() - t0
+        history.append((el, done_obj + obj, done_bound + bound))
+        if progress:
+            roster = _roster_fn(sub, done, keys) if keys is not None else None
+            progress(Progress(part, parts, done_obj + obj, done_bound + bound, el,
+                              min(1.0, el / max(opts.time_limit, 1e-9)), roster=roster))
+    return on_solution
 
 
 def solve(instance: Instance, profile: Profile, options: SolveOptions | None = None,
           progress: Callable[[Progress], None] | None = None) -> SolveResult:
     opts = options or SolveOptions()
     decompose = opts.decompose if opts.decompose is not None else (
-        len(instance.employees) > DECOMPOSE_ABOVE and len(instance.units) > 1)
+        len(instance.employees) > DECOMPOSE_ABOVE and len(instance.units) > 1
+        and not opts.differ_from)
     if decompose:
         from scheduler.decompose import solve_decomposed
 
@@ -233,7 +316,13 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
     history: list[tuple[float, float, float]] = []
     status_all = "OPTIMAL"
 
+    all_opts = opts
     for i, ((units, emps), size) in enumerate(zip(parts, sizes, strict=True), start=1):
+        if _stopped(all_opts):
+            # cancelled: the parts still to come get their first valid roster only, quickly,
+            # so the roster handed back is complete
+            opts = replace(all_opts, stop=None, first_only=True,
+                           time_limit=time.monotonic() - t0 + 5.0 * len(parts))
         t_part = time.monotonic()
         sub = instance if len(parts) == 1 else sub_instance(instance, units, emps)
         remaining = max(1.0, opts.time_limit - (time.monotonic() - t0))
@@ -248,7 +337,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         warm: EncodeContext | None = None
         if two_phase and hint is not None:
             # a valid previous roster is the start itself: no phase 1, the LNS improves it
-            probe = build_model(sub, profile)
+            probe = _build(sub, profile, opts)
             values = roster_values(probe, hint)
             if complete_hint(probe, values):
                 warm, x_values = probe, values
@@ -276,7 +365,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                 status_all = "FEASIBLE"
                 continue
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
-        ctx = warm or build_model(sub, profile, hint=hint if x_values is None else None)
+        ctx = warm or _build(sub, profile, opts, hint=hint if x_values is None else None)
         # what is left of the part's budget once its models are built (seconds for a 35-person
         # unit's full model in Python)
         phase2_budget = min(phase2_budget, max(1.0, budget - (time.monotonic() - t_part)))
@@ -286,22 +375,18 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         hinted = warm is not None or (x_values is not None and complete_hint(ctx, x_values))
         if hinted and len(ctx.x) > lns_above:
             obj, part = _lns_phase(ctx, sub, opts, t0, phase2_budget, i, len(parts), done_obj,
-                                   history, progress)
+                                   history, progress, list(assignments))
             assignments.extend(part)
             done_obj += obj
             status_all = "FEASIBLE"
             done_bound = float("nan")
             continue
 
-        def on_solution(obj: float, bound: float, _i: int = i, _o: float = done_obj,
-                        _b: float = done_bound) -> None:
-            el = time.monotonic() - t0
-            history.append((el, _o + obj, _b + bound))
-            if progress:
-                progress(Progress(_i, len(parts), _o + obj, _b + bound, el,
-                                  min(1.0, el / max(opts.time_limit, 1e-9))))
-
-        code = solver.Solve(ctx.model, _Callback(on_solution))
+        on_solution = _on_solution(opts, progress, history, t0, i, len(parts), done_obj,
+                                   done_bound, sub, list(assignments))
+        with _Watch(solver, opts.stop):
+            code = solver.Solve(ctx.model,
+                                _Callback(on_solution, ctx.x if opts.keep_best else None))
         st = _status_name(code)
         if st not in ("OPTIMAL", "FEASIBLE") and x_values is not None:
             # phase 2 found nothing better in time: the phase-1 roster is valid, keep it

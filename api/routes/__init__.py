@@ -1,0 +1,1 @@
+"""Thin FastAPI routes over the scheduler, grouped by what the user works on."""
