@@ -68,7 +68,8 @@ class JobRunner:
             job_id = self.claim()
             if job_id is None:
                 return
-            p = self._ctx.Process(target=run_job, args=(self.url, job_id), daemon=True,
+            p = self._ctx.Process(target=run_job, args=(self.url, job_id),
+                                  kwargs={"own_process": True}, daemon=True,
                                   name=f"roster-job-{job_id}")
             p.start()
             self.procs[job_id] = p

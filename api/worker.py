@@ -7,6 +7,8 @@ go into the database as they come; the cancel flag is read from it.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 import traceback
 from datetime import date
@@ -43,8 +45,24 @@ def _variant_summary(v) -> dict[str, Any]:  # noqa: ANN001 - scheduler.variants.
             "hard_violations": v.hard_violations, "wall_time_s": round(v.wall_time, 2)}
 
 
-def run_job(url: str, job_id: int) -> None:
-    """Entry point of the worker process."""
+def _die_with_parent() -> None:
+    """A solve process whose server was killed ends too: the restarted server marks its job
+    interrupted, and an orphan must not write into it afterwards."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def run_job(url: str, job_id: int, *, own_process: bool = False) -> None:
+    """Entry point of the worker process (`own_process`: started by the runner)."""
+    if own_process:
+        _die_with_parent()
     S = sessions(url)
     try:
         _run(S, job_id)
@@ -181,9 +199,14 @@ def _variants(S, job_id: int, inst: Instance, params: dict, opts, on_progress) -
             infeasible = any(v.status == "INFEASIBLE" for v in variants)
             reasons = explain_infeasibility(inst, profiles[0], time_limit=20,
                                             workers=opts.workers) if infeasible else []
-            job.error = ("Listaa ei löytynyt (no roster found)" + (
-                ": the hard rules conflict: " + "; ".join(reasons) if reasons else
-                " within the time limit; give it more time" if not infeasible else ""))
+            if job.cancel_requested:
+                job.error = "Peruttu (cancelled) before the first roster"
+            elif reasons:
+                job.error = ("Listaa ei löytynyt (no roster found): the hard rules conflict: "
+                             + "; ".join(reasons))
+            else:
+                job.error = ("Listaa ei löytynyt (no roster found) within the time limit; "
+                             "give it more time")
             job.result = {"explanation": reasons, "status": [v.status for v in variants]}
         db.commit()
 

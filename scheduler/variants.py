@@ -109,8 +109,8 @@ def solve_variants(instance: Instance, profiles: list[Profile], options: SolveOp
     variants: list[Variant] = []
     best: Roster | None = options.hint
     for i in range(k):
-        if options.stop and options.stop():
-            break
+        if i > 0 and options.stop and options.stop():
+            break  # cancelled: the first variant always finishes (quickly), the rest are skipped
         prof = profiles[i % len(profiles)]
         left = options.time_limit - (time.monotonic() - t0)
         budget = max(2.0, left / (k - i))
