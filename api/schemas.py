@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from instances.models import AbsenceKind, Profile, WishKind
 from instances.profiles import PROFILES
 
+MAX_ID = 2**31 - 1  # INTEGER keys in SQLite and PostgreSQL
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id (1 … 2³¹−1)")]
 ProfileName = Literal["balanced", "ergonomics", "wishes", "cost", "continuity", "custom"]
 WEIGHT_NAMES = sorted(set(Profile.model_fields) - {"name"})
 
@@ -192,7 +196,7 @@ class RepairRequest(Strict):
 
 
 class WishIn(Strict):
-    instance_id: int
+    instance_id: DbId
     kind: WishKind
     date: date
     shift: str | None = Field(None, max_length=20)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.auth import User, get_db, planner, staff
 from api.db import StoredInstance
 from api.routes.common import instance_row
-from api.schemas import InstanceOut, InstanceSummary
+from api.schemas import InstanceOut, InstanceSummary, PathId
 from instances.models import Instance
 from instances.validation import InputError
 
@@ -95,7 +95,7 @@ def list_all(user: User = Depends(staff), db: Session = Depends(get_db)) -> list
 
 
 @router.get("/{instance_id}", response_model=InstanceOut, summary="One planning period in full")
-def get(instance_id: int, user: User = Depends(staff),
+def get(instance_id: PathId, user: User = Depends(staff),
         db: Session = Depends(get_db)) -> InstanceOut:
     row = instance_row(db, user, instance_id)
     return InstanceOut(**summary(row).model_dump(), data=row.data)

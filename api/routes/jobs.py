@@ -14,14 +14,14 @@ from api.auth import User, get_db, staff
 from api.db import Job, StoredInstance, StoredVariant
 from api.jobs import TERMINAL
 from api.routes.common import instance_row, job_out, job_row, variant_out
-from api.schemas import JobOut, SolveRequest, VariantOut
+from api.schemas import JobOut, PathId, SolveRequest, VariantOut
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 
 
 @router.post("/instances/{instance_id}/jobs", status_code=202, response_model=JobOut,
              summary="Start a solve job: k ranked variants under the chosen profiles")
-def start(instance_id: int, req: SolveRequest, request: Request, user: User = Depends(staff),
+def start(instance_id: PathId, req: SolveRequest, request: Request, user: User = Depends(staff),
           db: Session = Depends(get_db)) -> JobOut:
     instance_row(db, user, instance_id)
     if "custom" in req.profiles + [req.rank_by] and not req.weights:
@@ -48,14 +48,14 @@ def list_jobs(user: User = Depends(staff), db: Session = Depends(get_db),
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's state and progress")
-def get_job(job_id: int, user: User = Depends(staff), db: Session = Depends(get_db)) -> JobOut:
+def get_job(job_id: PathId, user: User = Depends(staff), db: Session = Depends(get_db)) -> JobOut:
     return job_out(job_row(db, user, job_id))
 
 
 @router.get("/jobs/{job_id}/events", summary="Progress as server-sent events until the job ends",
             response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})
-async def events(job_id: int, request: Request, user: User = Depends(staff),
+async def events(job_id: PathId, request: Request, user: User = Depends(staff),
                  db: Session = Depends(get_db)) -> StreamingResponse:
     job_row(db, user, job_id)
     S = request.app.state.sessions
@@ -81,7 +81,7 @@ async def events(job_id: int, request: Request, user: User = Depends(staff),
 
 @router.post("/jobs/{job_id}/cancel", response_model=JobOut,
              summary="Cancel: the job stops and keeps the best roster so far")
-def cancel(job_id: int, user: User = Depends(staff), db: Session = Depends(get_db)) -> JobOut:
+def cancel(job_id: PathId, user: User = Depends(staff), db: Session = Depends(get_db)) -> JobOut:
     job = job_row(db, user, job_id)
     if job.state == "queued":
         job.state = "cancelled"
@@ -93,7 +93,7 @@ def cancel(job_id: int, user: User = Depends(staff), db: Session = Depends(get_d
 
 @router.post("/jobs/{job_id}/resume", status_code=202, response_model=JobOut,
              summary="Continue an interrupted or cancelled job from its best roster so far")
-def resume(job_id: int, user: User = Depends(staff), db: Session = Depends(get_db)) -> JobOut:
+def resume(job_id: PathId, user: User = Depends(staff), db: Session = Depends(get_db)) -> JobOut:
     job = job_row(db, user, job_id)
     if job.state not in ("interrupted", "cancelled", "failed"):
         raise HTTPException(409, f"job {job_id} is {job.state}; only an interrupted, cancelled "
@@ -110,7 +110,7 @@ def resume(job_id: int, user: User = Depends(staff), db: Session = Depends(get_d
 
 @router.get("/jobs/{job_id}/variants", response_model=list[VariantOut],
             summary="The job's variants, ranked, with KPIs and trade-offs side by side")
-def variants(job_id: int, user: User = Depends(staff),
+def variants(job_id: PathId, user: User = Depends(staff),
              db: Session = Depends(get_db)) -> list[VariantOut]:
     job_row(db, user, job_id)
     rows = db.scalars(select(StoredVariant).where(StoredVariant.job_id == job_id))

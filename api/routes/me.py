@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import User, anyone, get_db, new_token, planner, require
 from api.db import RosterVersion, StoredInstance, StoredWish
-from api.schemas import Me, RosterRow, TokenOut, TokenRequest, WishIn, WishOut
+from api.schemas import Me, PathId, RosterRow, TokenOut, TokenRequest, WishIn, WishOut
 from instances.models import Wish
 
 router = APIRouter(prefix="/api", tags=["people"])
@@ -87,7 +87,7 @@ def add_wish(req: WishIn, user: User = Depends(employee_only),
 
 @router.delete("/me/wishes/{wish_id}", status_code=204, response_class=Response,
                summary="Withdraw one of my wishes")
-def withdraw(wish_id: int, user: User = Depends(employee_only),
+def withdraw(wish_id: PathId, user: User = Depends(employee_only),
              db: Session = Depends(get_db)) -> Response:
     w = db.get(StoredWish, wish_id)
     if w is None or w.employee != user.employee:  # another's wish looks the same as none

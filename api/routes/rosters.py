@@ -29,6 +29,7 @@ from api.schemas import (
     ExplainItem,
     ExplainOut,
     JobOut,
+    PathId,
     RepairRequest,
     RosterVersionDetail,
     RosterVersionOut,
@@ -55,7 +56,7 @@ def _instance_of_variant(db: Session, v: StoredVariant) -> Instance:
 
 @router.get("/variants/{variant_id}", response_model=VariantDetail,
             summary="One variant with its roster")
-def get_variant(variant_id: int, user: User = Depends(staff),
+def get_variant(variant_id: PathId, user: User = Depends(staff),
                 db: Session = Depends(get_db)) -> VariantDetail:
     v = variant_row(db, user, variant_id)
     return VariantDetail(**variant_out(v).model_dump(), roster=v.roster or [])
@@ -63,7 +64,7 @@ def get_variant(variant_id: int, user: User = Depends(staff),
 
 @router.get("/variants/{variant_id}/diff/{other_id}", response_model=DiffOut,
             summary="Per-employee differences between two variants")
-def diff(variant_id: int, other_id: int, user: User = Depends(staff),
+def diff(variant_id: PathId, other_id: PathId, user: User = Depends(staff),
          db: Session = Depends(get_db)) -> DiffOut:
     from scheduler.variants import diff as roster_diff
 
@@ -75,7 +76,7 @@ def diff(variant_id: int, other_id: int, user: User = Depends(staff),
 
 @router.get("/variants/{variant_id}/explain", response_model=ExplainOut,
             summary="Why the variant scores as it does: the checker's findings by rule")
-def explain(variant_id: int, employee: str | None = None, rule: str | None = None,
+def explain(variant_id: PathId, employee: str | None = None, rule: str | None = None,
             user: User = Depends(staff), db: Session = Depends(get_db)) -> ExplainOut:
     from constraints import RULES
     from constraints.checker import check_roster
@@ -134,7 +135,7 @@ def _export(inst: Instance, rows: list, fmt: str, name: str) -> Response:
 @router.get("/variants/{variant_id}/export", summary="The variant as roster CSV or Excel",
             responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-"
                                          "officedocument.spreadsheetml.sheet": {}}}})
-def export_variant(variant_id: int, format: str = "csv", user: User = Depends(staff),
+def export_variant(variant_id: PathId, format: str = "csv", user: User = Depends(staff),
                    db: Session = Depends(get_db)) -> Response:
     v = variant_row(db, user, variant_id)
     return _export(_instance_of_variant(db, v), v.roster or [], format, f"variant-{v.id}")
@@ -142,7 +143,7 @@ def export_variant(variant_id: int, format: str = "csv", user: User = Depends(st
 
 @router.post("/variants/{variant_id}/approve", status_code=201, response_model=RosterVersionOut,
              summary="Approve a variant: it becomes the next published, immutable version")
-def approve(variant_id: int, req: ApproveRequest | None = None, user: User = Depends(staff),
+def approve(variant_id: PathId, req: ApproveRequest | None = None, user: User = Depends(staff),
             db: Session = Depends(get_db)) -> RosterVersionOut:
     v = variant_row(db, user, variant_id)
     if not v.roster:
@@ -167,7 +168,7 @@ def approve(variant_id: int, req: ApproveRequest | None = None, user: User = Dep
 
 @router.get("/instances/{instance_id}/rosters", response_model=list[RosterVersionOut],
             summary="Published roster versions of a period, newest first")
-def versions(instance_id: int, user: User = Depends(staff),
+def versions(instance_id: PathId, user: User = Depends(staff),
              db: Session = Depends(get_db)) -> list[RosterVersionOut]:
     instance_row(db, user, instance_id)
     rows = db.scalars(select(RosterVersion).where(RosterVersion.instance_id == instance_id)
@@ -177,7 +178,7 @@ def versions(instance_id: int, user: User = Depends(staff),
 
 @router.get("/rosters/{version_id}", response_model=RosterVersionDetail,
             summary="A published roster version")
-def get_version(version_id: int, user: User = Depends(staff),
+def get_version(version_id: PathId, user: User = Depends(staff),
                 db: Session = Depends(get_db)) -> RosterVersionDetail:
     r = version_row(db, user, version_id)
     return RosterVersionDetail(**version_out(r).model_dump(), roster=r.roster)
@@ -185,7 +186,7 @@ def get_version(version_id: int, user: User = Depends(staff),
 
 @router.get("/rosters/{version_id}/export", summary="A published roster as CSV or Excel",
             responses={200: {"content": {"text/csv": {}}}})
-def export_version(version_id: int, format: str = "csv", user: User = Depends(staff),
+def export_version(version_id: PathId, format: str = "csv", user: User = Depends(staff),
                    db: Session = Depends(get_db)) -> Response:
     r = version_row(db, user, version_id)
     inst = model_of(db.get(StoredInstance, r.instance_id))
@@ -194,7 +195,7 @@ def export_version(version_id: int, format: str = "csv", user: User = Depends(st
 
 @router.post("/rosters/{version_id}/repair", status_code=202, response_model=JobOut,
              summary="Repair a published roster after new absences (fewest changes)")
-def repair(version_id: int, req: RepairRequest, request: Request, user: User = Depends(staff),
+def repair(version_id: PathId, req: RepairRequest, request: Request, user: User = Depends(staff),
            db: Session = Depends(get_db)) -> JobOut:
     from api.routes.common import job_out
 
