@@ -251,3 +251,20 @@ class Problem(BaseModel):
 
 
 PROFILE_NAMES = list(PROFILES)
+
+# A minimal valid period for the OpenAPI docs (tests/test_api.py uploads it)
+INSTANCE_EXAMPLE: dict[str, Any] = {
+    "name": "Osasto 5, kevät 2027", "start": "2027-03-01", "weeks": 3,
+    "units": [{"id": "os5", "name": "Osasto 5"}],
+    "shift_types": [{"id": "A", "name": "Aamu", "start": "07:00", "end": "15:00"},
+                    {"id": "I", "name": "Ilta", "start": "14:00", "end": "22:00"}],
+    "employees": [
+        {"id": "e1", "name": "Aino Virtanen", "units": ["os5"],
+         "competences": ["sairaanhoitaja", "lääkehoitolupa"]},
+        {"id": "e2", "name": "Eero Korhonen", "units": ["os5"], "competences": ["lähihoitaja"],
+         "part_time": 0.8}],
+    "demand": [{"unit": "os5", "date": "2027-03-01", "shift": "A", "minimum": 1, "target": 2}],
+    "wishes": [{"employee": "e1", "kind": "day_off", "date": "2027-03-06", "priority": 1}],
+    "absences": [{"employee": "e2", "start": "2027-03-15", "end": "2027-03-19",
+                  "kind": "vuosiloma"}],
+}

@@ -111,6 +111,18 @@ def test_bad_instance_is_a_422_naming_record_and_field(service) -> None:
     assert r.status_code == 422 and "part_time" in r.text and "e2" in r.text
 
 
+def test_openapi_lists_every_route_with_its_example(service) -> None:
+    from api.schemas import INSTANCE_EXAMPLE
+
+    c, _url, planner = service
+    spec = c.get("/openapi.json").json()
+    ops = [op for path in spec["paths"].values() for op in path.values()]
+    assert len(ops) >= 20 and all(op.get("summary") for op in ops)
+    assert upload(c, planner, Instance.model_validate(INSTANCE_EXAMPLE)) > 0
+    body = spec["paths"]["/api/instances"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["examples"]["minimal"]["value"] == INSTANCE_EXAMPLE
+
+
 def test_csv_upload_stores_a_period(service) -> None:
     c, _url, planner = service
     emp = "id,name,units,competences\n" + "".join(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, HTTPException, Request, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import User, get_db, planner, staff
 from api.db import StoredInstance
 from api.routes.common import instance_row
-from api.schemas import InstanceOut, InstanceSummary, PathId
+from api.schemas import INSTANCE_EXAMPLE, InstanceOut, InstanceSummary, PathId
 from instances.models import Instance
 from instances.validation import InputError
 
@@ -38,7 +39,9 @@ def summary(row: StoredInstance) -> InstanceSummary:
 
 @router.post("", status_code=201, response_model=InstanceSummary,
              summary="Upload a planning period as JSON (the Instance format)")
-def create(inst: Instance, user: User = Depends(planner),
+def create(inst: Annotated[Instance, Body(openapi_examples={"minimal": {
+               "summary": "One ward, two nurses, three weeks", "value": INSTANCE_EXAMPLE}})],
+           user: User = Depends(planner),
            db: Session = Depends(get_db)) -> InstanceSummary:
     return summary(store(db, inst, user))
 
