@@ -85,10 +85,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
+    from api import web
     from api.routes import instances, jobs, me, rosters
 
     for module in (instances, jobs, rosters, me):
         app.include_router(module.router)
+    web.mount(app)
 
     @app.get("/api/health", tags=["service"], summary="Liveness and job counts (no sign-in)")
     def health() -> dict[str, Any]:

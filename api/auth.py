@@ -77,6 +77,19 @@ def current_user(creds: HTTPAuthorizationCredentials | None = Depends(_bearer),
                 employee=tok.employee)
 
 
+def user_from_query(request: Request, db: Session = Depends(get_db),
+                    creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> User:
+    """For the event stream only: a browser's EventSource cannot send headers, so the token may
+    come as `?access_token=`."""
+    token = request.query_params.get("access_token")
+    if creds is None and token:
+        creds = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
+    user = current_user(creds, db)
+    if user.role not in ("planner", "manager"):
+        raise HTTPException(403, "Ei oikeutta: this needs the role planner or manager")
+    return user
+
+
 def require(*roles: str):
     """Dependency: the user must have one of these roles (403 otherwise)."""
     def dep(user: User = Depends(current_user)) -> User:

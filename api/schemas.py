@@ -206,6 +206,15 @@ class WishIn(Strict):
         {"instance_id": 1, "kind": "day_off", "date": "2027-03-13", "priority": 1}]})
 
 
+class MyPeriod(BaseModel):
+    id: int
+    name: str
+    start: str
+    weeks: int
+    shifts: list[str]
+    wish_cap: int
+
+
 class WishOut(BaseModel):
     id: int
     instance_id: int

@@ -3,5 +3,5 @@
 # (prints the roster grid and the KPI table; writes out/demo/roster.csv, roster.xlsx, report.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --no-browser
 exec .venv/bin/roster solve --out out/demo "$@"

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import User, get_db, staff
+from api.auth import User, get_db, staff, user_from_query
 from api.db import Job, StoredInstance, StoredVariant
 from api.jobs import TERMINAL
 from api.routes.common import instance_row, job_out, job_row, variant_out
@@ -55,7 +55,7 @@ def get_job(job_id: PathId, user: User = Depends(staff), db: Session = Depends(g
 @router.get("/jobs/{job_id}/events", summary="Progress as server-sent events until the job ends",
             response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})
-async def events(job_id: PathId, request: Request, user: User = Depends(staff),
+async def events(job_id: PathId, request: Request, user: User = Depends(user_from_query),
                  db: Session = Depends(get_db)) -> StreamingResponse:
     job_row(db, user, job_id)
     S = request.app.state.sessions

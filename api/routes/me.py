@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import User, anyone, get_db, new_token, planner, require
 from api.db import RosterVersion, StoredInstance, StoredWish
-from api.schemas import Me, PathId, RosterRow, TokenOut, TokenRequest, WishIn, WishOut
+from api.schemas import Me, MyPeriod, PathId, RosterRow, TokenOut, TokenRequest, WishIn, WishOut
 from instances.models import Wish
 
 router = APIRouter(prefix="/api", tags=["people"])
@@ -44,6 +44,16 @@ def _wish_out(w: StoredWish) -> WishOut:
     return WishOut(id=w.id, instance_id=w.instance_id, employee=w.employee, kind=d["kind"],
                    date=date.fromisoformat(d["date"]), shift=d.get("shift"),
                    priority=d.get("priority", 2), created_at=w.created_at)
+
+
+@router.get("/me/periods", response_model=list[MyPeriod],
+            summary="Planning periods I am rostered in (for my wishes)")
+def my_periods(user: User = Depends(employee_only),
+               db: Session = Depends(get_db)) -> list[MyPeriod]:
+    return [MyPeriod(id=r.id, name=r.name, start=r.start, weeks=r.weeks,
+                     shifts=[s["id"] for s in r.data.get("shift_types", [])],
+                     wish_cap=int(r.data.get("rules", {}).get("wish_cap_per_period", 5)))
+            for r in _periods_of(db, user.employee or "")]
 
 
 @router.get("/me/wishes", response_model=list[WishOut], summary="My wishes (toiveet)")

@@ -1,0 +1,140 @@
+"""The web page end to end in headless Chromium (Debian's chromium, driven by Playwright):
+each role signs in; a planner starts a solve on the demo and watches it finish; a unit manager
+compares the variants, opens a justification, diffs and approves; an employee submits a wish and
+sees only their own roster. Screenshots go to $ROSTER_SCREENSHOTS (default tests/artifacts/)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.test_serve import free_port, start, wait_up
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("ROSTER_SCREENSHOTS", Path(__file__).with_name("artifacts")))
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but Chromium is missing: scripts/setup.sh installs it")
+        pytest.skip("Chromium is not installed (scripts/setup.sh installs Debian's chromium)")
+    tmp = tmp_path_factory.mktemp("web")
+    port, log = free_port(), tmp / "serve.log"
+    proc = start(f"sqlite:///{tmp / 'web.db'}", port, log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_up(base, proc, log)
+        token = next(ln.strip() for ln in log.read_text().splitlines()
+                     if ln.strip().startswith("rt_"))
+        yield base, token
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def sign_in(page, base: str, token: str) -> None:
+    page.goto(base + "/")
+    page.get_by_label("Kirjautumistunniste").fill(token)
+    page.get_by_role("button", name="Kirjaudu").click()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def tokens(base: str, planner: str) -> dict[str, str]:
+    h = {"Authorization": f"Bearer {planner}"}
+    inst = httpx.get(f"{base}/api/instances", headers=h).json()[0]
+    data = httpx.get(f"{base}/api/instances/{inst['id']}", headers=h).json()["data"]
+    emp0, emp1 = data["employees"][0]["id"], data["employees"][1]["id"]
+    out = {"instance": str(inst["id"]), "emp0": emp0, "emp1": emp1}
+    for key, body in {"manager": {"name": "Esihenkilö Laine", "role": "manager",
+                                  "units": inst["units"]},
+                      "employee": {"name": data["employees"][0]["name"], "role": "employee",
+                                   "employee": emp0}}.items():
+        out[key] = httpx.post(f"{base}/api/tokens", headers=h, json=body).json()["token"]
+    return out
+
+
+def test_roles_solve_compare_approve_and_wish(server, browser) -> None:
+    base, planner = server
+    tok = tokens(base, planner)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    # planner: start a 2-variant solve on the demo and watch it finish
+    sign_in(page, base, planner)
+    page.get_by_role("heading", name="Suunnittelujaksot").wait_for()
+    page.locator("[data-solve]").first.click()
+    form = page.locator("form[data-form]").first
+    form.get_by_label("Vaihtoehtoja").fill("2")
+    form.get_by_label("Aikaraja (s)").fill("20")
+    form.get_by_role("button", name="Aloita").click()
+    page.locator("#jobs tr[data-state='running'], #jobs tr[data-state='queued']").first.wait_for()
+    page.locator("#jobs progress").first.wait_for()
+    shot(page, "planner-progress")
+    page.locator("#jobs tr[data-state='done']").first.wait_for(timeout=120_000)
+    shot(page, "planner-done")
+    page.get_by_role("link", name="Vertaa").first.click()
+    page.locator("#kpis").wait_for()
+    page.evaluate("localStorage.clear()")
+
+    # unit manager: variants side by side, a justification, the diff, approval
+    sign_in(page, base, tok["manager"])
+    page.get_by_role("link", name="Vertaa").first.click()
+    page.locator("#kpis").wait_for()
+    assert page.locator("#kpis thead th").count() == 3  # label + 2 variants
+    page.locator("#grid td.c.Y, #grid td.c.A").first.wait_for()
+    shot(page, "manager-variants")
+    page.locator("#grid td.c.A").first.click()
+    page.locator("#why strong").filter(has_text="Perustelut:").wait_for()
+    page.locator("#diff-go").click()
+    page.locator("#diff-out p").wait_for()
+    assert "muutettu" in page.locator("#diff-out p").inner_text()
+    page.locator("[data-approve]").first.click()
+    page.locator("#toast").filter(has_text="julkaistu versio 1").wait_for()
+    # English is one click away
+    page.get_by_role("button", name="Language / kieli").click()
+    page.get_by_role("heading", name="KPIs side by side").wait_for()
+    page.get_by_role("button", name="Language / kieli").click()
+    page.evaluate("localStorage.clear()")
+
+    # employee, on a phone: own roster and wishes, nobody else's data
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    sign_in(phone, base, tok["employee"])
+    phone.get_by_role("heading", name="Omat vuoroni").wait_for()
+    phone.locator("#my-shifts li").first.wait_for()
+    phone.get_by_label("Päivä").fill("2027-03-20")
+    phone.get_by_role("button", name="Lähetä").click()
+    phone.locator("#my-wishes li").first.wait_for()
+    assert "20.3." in phone.locator("#my-wishes").inner_text()
+    shot(phone, "employee-phone")
+    status = phone.evaluate(
+        "async (id) => (await fetch('/api/instances/' + id, {headers: {Authorization: "
+        "'Bearer ' + localStorage.getItem('token')}})).status", tok["instance"])
+    assert status == 403
+    roster = phone.evaluate(
+        "async () => (await (await fetch('/api/me/roster', {headers: {Authorization: "
+        "'Bearer ' + localStorage.getItem('token')}})).json())")
+    assert roster and {r["employee"] for r in roster} == {tok["emp0"]}
+    phone.close()
+    page.close()
