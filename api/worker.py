@@ -194,6 +194,10 @@ def _variants(S, job_id: int, inst: Instance, params: dict, opts, on_progress) -
         if ok:
             job.state = "cancelled" if job.cancel_requested else "done"
             job.result = {"variants": len(ok), "rank_by": rank_by.name}
+            best = min(ok, key=lambda v: (v.rank or 99))
+            job.progress = {**(job.progress or {}), "fraction": 1.0,
+                            "open_shifts": best.kpis.get("open_shifts"),
+                            "objective": best.objective}
         else:
             job.state = "cancelled" if job.cancel_requested else "failed"
             infeasible = any(v.status == "INFEASIBLE" for v in variants)
