@@ -291,3 +291,25 @@ def test_cancel_keeps_the_best_roster_and_resume_continues(service) -> None:
     assert vs and vs[0]["extra"]["hard_violations"] == 0
     r = c.post(f"/api/jobs/{jid}/resume", headers=auth(planner))
     assert r.status_code == 202 and r.json()["params"]["resume_from"] == jid
+
+
+def test_unrosterable_input_names_the_conflicting_rules(service) -> None:
+    c, url, planner = service
+    inst = small_instance()
+    data = inst.model_dump(mode="json")
+    absent = inst.absent_days
+    emp = next(e for e in data["employees"]
+               if e["shift_types"] is None or {"A", "I"} <= set(e["shift_types"]))
+    day = [d for d in range(inst.n_days - 1)
+           if d not in absent[emp["id"]] and d + 1 not in absent[emp["id"]]][3]
+    # evening then morning: 9 h of rest, below the 11 h of hard rule 4
+    emp["locked"] = [{"date": inst.days[day].isoformat(), "shift": "I"},
+                     {"date": inst.days[day + 1].isoformat(), "shift": "A"}]
+    iid = upload(c, planner, Instance.model_validate(data))
+    jid = c.post(f"/api/instances/{iid}/jobs", headers=auth(planner),
+                 json={"time_limit": 10}).json()["id"]
+    run_job(url, jid)
+    job = c.get(f"/api/jobs/{jid}", headers=auth(planner)).json()
+    assert job["state"] == "failed", job
+    assert "conflict" in job["error"] and job["result"]["explanation"]
+    assert any(emp["id"] in r or emp["name"] in r for r in job["result"]["explanation"]), job

@@ -107,6 +107,12 @@ def test_roles_solve_compare_approve_and_wish(server, browser) -> None:
     shot(page, "manager-variants")
     page.locator("#grid td.c.A").first.click()
     page.locator("#why strong").filter(has_text="Perustelut:").wait_for()
+    # the same from the keyboard: a cell takes focus and Enter opens its justification
+    cell = page.locator("#grid td.c.I").first
+    cell.focus()
+    page.keyboard.press("Enter")
+    name = cell.get_attribute("aria-label").split(" ")[0]
+    page.locator("#why strong").filter(has_text=name).wait_for()
     page.locator("#diff-go").click()
     page.locator("#diff-out p").wait_for()
     assert "muutettu" in page.locator("#diff-out p").inner_text()
