@@ -40,6 +40,7 @@ class EncodeContext:
         self.explain = explain
         self.groups: dict[str, cp_model.IntVar] = {}
         self.objective_terms: list[tuple[int, Expr, str]] = []  # (weight, amount, rule)
+        self.term_amounts: dict[str, list[Expr]] = {}  # Profile term -> its amounts
         self.x: dict[tuple[int, int, str, str], cp_model.IntVar] = {}
         self._cache: dict[Any, Any] = {}
         self._options: dict[int, list[str]] = defaultdict(list)
@@ -224,6 +225,7 @@ class EncodeContext:
         if w == 0 or (_is_const(amount) and int(amount) == 0):
             return
         self.objective_terms.append((w, amount, rule))
+        self.term_amounts.setdefault(term, []).append(amount)
 
     def metric(self, name: str, value: Any) -> None:  # reporting happens in the checker only
         return None

@@ -34,13 +34,17 @@ def reference_rows(inst: Instance, assignments: list[Assignment] | None = None,
     return out
 
 
-def changes(b: Builder, ref: dict[tuple[int, int], list[tuple[str, str]]]):
-    """Every possible change against `ref`: (e, d, literal, what the reference had or None).
+def changes(b: Builder, ref: dict[tuple[int, int], list[tuple[str, str]]],
+            only: set[int] | None = None):
+    """Every possible change against `ref`: (e, d, literal, what the reference had or None),
+    over every employee or those in `only`.
 
     The one definition of "a changed assignment", shared by this rule and by the material
     difference between variants (constraints/variant_difference.py).
     """
     for e in range(len(b.employees)):
+        if only is not None and e not in only:
+            continue
         for d in range(b.n_days):
             rows = ref.get((e, d))
             if rows:

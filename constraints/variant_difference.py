@@ -37,6 +37,30 @@ def encode(ctx: Builder, earlier: list[Assignment], required: int, label: str) -
     apply(ctx, earlier, required, label)
 
 
+def encode_soft(ctx, earlier: list[Assignment], required: int, weight: int,  # noqa: ANN001
+                employees: list[str] | None = None) -> None:
+    """The same count as a penalty on the missing changes (weight per change), for a warm start
+    from a roster that does not differ enough yet; the caller re-sets the objective. With
+    `employees`, only their changes count (a part's share, see `share_of`)."""
+    ref = reference_rows(ctx.instance, earlier)
+    only = None
+    if employees is not None:
+        ids = set(employees)
+        only = {e for e, emp in enumerate(ctx.employees) if emp.id in ids}
+    count = sum(lit for _e, _d, lit, _had in changes(ctx, ref, only))
+    short = ctx.max_([required - count, 0], ub=required)
+    ctx.objective_terms.append((weight, short, RULE_ID))
+
+
+def share_of(instance: Instance, earlier: list[Assignment], required: int) -> int:
+    """A part's share of the required changes: in proportion to the earlier variant's shifts
+    among the part's employees (rounded up, so the parts together require at least `required`).
+    """
+    ids = {e.id for e in instance.employees}
+    mine = sum(1 for a in earlier if a.employee in ids)
+    return math.ceil(required * mine / len(earlier) - 1e-9) if earlier else 0
+
+
 def count_changes(instance: Instance, roster: Roster, earlier: list[Assignment]) -> int:
     """Changed assignments of `roster` against `earlier`, by the checker alone."""
     from constraints.evaluate import Evaluator

@@ -68,7 +68,9 @@ def _build(inst: Instance, profile: Profile, opts: SolveOptions, **kw) -> Encode
 
     ctx = build_model(inst, profile, **kw)
     for earlier, required, label in opts.differ_from or []:
-        variant_difference.encode(ctx, earlier, required, label)
+        # a part of a multi-unit instance carries its share of the required changes
+        need = variant_difference.share_of(inst, earlier, required)
+        variant_difference.encode(ctx, earlier, need, label)
     return ctx
 
 

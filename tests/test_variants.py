@@ -1,0 +1,71 @@
+"""Ranked variants (scheduler/variants.py): material difference enforced in the model and counted
+by the checker; later variants start from the best roster moved just far enough, never by
+opening shifts; repair after an absence changes little."""
+
+from __future__ import annotations
+
+from constraints import variant_difference
+from constraints.checker import check_roster
+from instances.generator import PRESETS
+from instances.models import Absence
+from instances.profiles import PROFILES
+from scheduler.repair import repair
+from scheduler.solve import SolveOptions, solve
+from scheduler.variants import _diverge, diff, solve_variants
+
+
+def test_variants_differ_rank_and_keep_shifts_covered() -> None:
+    inst = PRESETS["small"](3)
+    profs = [PROFILES["balanced"], PROFILES["wishes"], PROFILES["ergonomics"]]
+    vs = solve_variants(inst, profs, SolveOptions(time_limit=18, workers=2), min_share=0.15,
+                        rank_by=PROFILES["wishes"])
+    assert [v.profile for v in vs] == ["balanced", "wishes", "ergonomics"]
+    assert sorted(v.rank for v in vs) == [1, 2, 3]
+    by_rank = sorted(vs, key=lambda v: v.rank)
+    assert [v.scores["wishes"] for v in by_rank] == sorted(v.scores["wishes"] for v in vs)
+    for v in vs:
+        rep = check_roster(inst, v.roster, PROFILES[v.profile])
+        assert rep.violations == [] and rep.objective == v.objective
+        for j, need in v.required_changes.items():
+            earlier = vs[j - 1].roster.assignments
+            assert need == variant_difference.min_changes(earlier, 0.15)
+            got = variant_difference.count_changes(inst, v.roster, earlier)
+            assert got == v.changes_vs[j] >= need
+            # the checker's rule agrees: no violation at the requirement, one just above it
+            assert variant_difference.check(inst, v.roster, earlier, need).violations == []
+            assert variant_difference.check(inst, v.roster, earlier, got + 1).violations
+    a, b = vs[0].roster, vs[1].roster
+    rows = diff(inst, a, b)
+    assert len(rows) >= vs[1].changes_vs[1] // 2 and all(r["a"] != r["b"] for r in rows)
+
+
+def test_diverge_reaches_the_difference_without_opening_shifts() -> None:
+    inst = PRESETS["small"](3)
+    first = solve(inst, PROFILES["balanced"], SolveOptions(time_limit=6, workers=2)).roster
+    from scheduler.variants import Variant
+
+    v1 = Variant(index=1, profile="balanced", label="", status="FEASIBLE", roster=first)
+    need = variant_difference.min_changes(first.assignments, 0.2)
+    out = _diverge(inst, PROFILES["wishes"], first, [v1], {1: need}, 6,
+                   SolveOptions(workers=2))
+    assert out is not None
+    assert variant_difference.count_changes(inst, out, first.assignments) >= need
+    before = check_roster(inst, first).kpis["open_shifts"]
+    rep = check_roster(inst, out)
+    assert rep.violations == [] and rep.kpis["open_shifts"] <= before
+
+
+def test_repair_covers_an_absence_with_few_changes() -> None:
+    inst = PRESETS["small"](3)
+    published = solve(inst, PROFILES["balanced"], SolveOptions(time_limit=8, workers=2)).roster
+    emp = published.assignments[len(published.assignments) // 2].employee
+    days = sorted({a.date for a in published.assignments if a.employee == emp})
+    sick = Absence(employee=emp, start=days[3], end=days[5], kind="sairausloma")
+    res = repair(inst, published, [sick], PROFILES["balanced"], SolveOptions(time_limit=8))
+    assert res.roster is not None and res.hard_violations == 0
+    assert not [a for a in res.roster.assignments
+                if a.employee == emp and sick.start <= a.date <= sick.end]
+    lost = [a for a in published.assignments if a.employee == emp
+            and sick.start <= a.date <= sick.end]
+    assert emp in res.affected and len(res.changes) <= 4 * len(lost) + 6
+    assert res.open_shifts_after is not None
