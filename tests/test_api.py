@@ -137,6 +137,26 @@ def test_csv_upload_stores_a_period(service) -> None:
     assert got["employees"] == 6 and len(got["data"]["demand"]) == 2
 
 
+def test_excel_workbook_upload(service, tmp_path) -> None:
+    import pandas as pd
+
+    from instances.tabular import instance_to_frames
+
+    c, _url, planner = service
+    inst = small_instance()
+    book = tmp_path / "jakso.xlsx"
+    with pd.ExcelWriter(book) as xw:
+        for sheet, df in instance_to_frames(inst).items():
+            df.to_excel(xw, sheet_name=sheet, index=False)
+    r = c.post("/api/instances/workbook", headers=auth(planner),
+               files={"workbook": ("jakso.xlsx", book.read_bytes())})
+    assert r.status_code == 201, r.text
+    assert r.json()["employees"] == len(inst.employees)
+    r = c.post("/api/instances/workbook", headers=auth(planner),
+               files={"workbook": ("jakso.xlsx", b"not a workbook")})
+    assert r.status_code == 422 and "not a readable Excel workbook" in r.text, r.text
+
+
 def test_variants_rank_differ_and_are_checked(service) -> None:
     c, url, planner = service
     inst = small_instance()

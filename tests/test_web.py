@@ -113,6 +113,7 @@ def test_roles_solve_compare_approve_and_wish(server, browser) -> None:
     page.keyboard.press("Enter")
     name = cell.get_attribute("aria-label").split(" ")[0]
     page.locator("#why strong").filter(has_text=name).wait_for()
+    page.locator("#chart-shift").select_option("Y")  # staffing vs demand of the night shift
     page.locator("#diff-go").click()
     page.locator("#diff-out p").wait_for()
     assert "muutettu" in page.locator("#diff-out p").inner_text()

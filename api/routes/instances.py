@@ -91,6 +91,32 @@ async def upload(request: Request, start: str = Form(..., examples=["2027-03-01"
     return summary(store(db, inst, user))
 
 
+@router.post("/workbook", status_code=201, response_model=InstanceSummary,
+             summary="Upload a planning period as one Excel workbook (a sheet per table)")
+async def workbook(request: Request, workbook: UploadFile = File(...),
+                   start: str | None = Form(None, examples=["2027-03-01"]),
+                   weeks: int | None = Form(None, ge=1, le=52),
+                   name: str | None = Form(None, max_length=200),
+                   user: User = Depends(planner), db: Session = Depends(get_db),
+                   ) -> InstanceSummary:
+    from instances.tabular import read_workbook
+
+    limit = request.app.state.settings.max_upload_bytes
+    data = await workbook.read()
+    if len(data) > limit:
+        raise HTTPException(413, f"workbook: larger than {limit // (1024 * 1024)} MB")
+    if Path(workbook.filename or "").suffix.lower() != ".xlsx":
+        raise HTTPException(422, [f"workbook: '{workbook.filename}' must be an .xlsx file"])
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "period.xlsx"
+        p.write_bytes(data)
+        try:
+            inst = read_workbook(p, start=start, weeks=weeks, name=name)
+        except InputError as err:
+            raise HTTPException(422, err.messages) from None
+    return summary(store(db, inst, user))
+
+
 @router.get("", response_model=list[InstanceSummary], summary="Planning periods you may see")
 def list_all(user: User = Depends(staff), db: Session = Depends(get_db)) -> list[InstanceSummary]:
     rows = db.scalars(select(StoredInstance).order_by(StoredInstance.id.desc()))

@@ -300,7 +300,7 @@ async function showVariant(vid, inst, area) {
   area.replaceChildren(
     el("p", { class: "legend" }, `${t("legend")}: `, ["A", "I", "Y", "V"].map((c) => el("span", { class: `c ${c}` }, c)), " ✓ ", t("granted"), " ✗ ", t("notgranted")),
     el("div", { class: "scroll" }, el("table", { class: "grid", id: "grid" }, el("thead", {}, head), el("tbody", {}, body))),
-    el("h2", {}, t("staffing")), staffingChart(days, v.roster, data.demand || []),
+    el("h2", {}, t("staffing")), staffingBox(days, v.roster, data),
     el("h2", {}, t("burdenper")), burdenChart(ex, data.employees), why);
 }
 async function explainCell(vid, e, d, code, box) {
@@ -308,6 +308,18 @@ async function explainCell(vid, e, d, code, box) {
   const items = ex.groups.flatMap((g) => g.items.filter((i) => i.date === d).map((i) => ({ ...i, title: g.title })));
   box.replaceChildren(el("strong", {}, `${t("why")}: ${e.name}, ${dayLabel(d)} — ${code}`),
     items.length ? el("ul", {}, items.map((i) => el("li", {}, `${i.title}: ${i.message}`))) : el("p", {}, t("nothing")));
+}
+function staffingBox(days, roster, data) {
+  const shifts = (data.shift_types || []).map((s) => s.id);
+  const sel = el("select", { id: "chart-shift", "aria-label": t("shift") },
+    el("option", { value: "" }, t("total")), shifts.map((s) => el("option", { value: s }, s)));
+  const box = el("div", {}, staffingChart(days, roster, data.demand || []));
+  sel.addEventListener("change", () => {
+    const s = sel.value;
+    box.replaceChildren(staffingChart(days, s ? roster.filter((a) => a.shift === s) : roster,
+      (data.demand || []).filter((d) => !s || d.shift === s)));
+  });
+  return el("div", {}, el("label", { for: "chart-shift" }, t("shift")), sel, box);
 }
 function staffingChart(days, roster, demand) {
   const on = {}; for (const a of roster) on[a.date] = (on[a.date] || 0) + 1;
