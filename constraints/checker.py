@@ -62,6 +62,7 @@ def compute_kpis(instance: Instance, roster: Roster, rep: CheckReport) -> dict[s
     open_rows = m.get("open_shifts", [])
     planned = m.get("planned_minutes", {})
     dev = [abs(v["planned"] - v["target"]) for v in planned.values()]
+    tol = instance.rules.hours_kpi_tolerance_min
     fairness = m.get("fairness", {})
     spreads = [u["spread"] for cat in fairness.values() for u in cat.values()]
     total_cents = sum(cents.values())
@@ -75,7 +76,7 @@ def compute_kpis(instance: Instance, roster: Roster, rep: CheckReport) -> dict[s
         "single_days_off": sum(p.amount for p in rep.penalties if p.term == "single_day_off"),
         "competence_coverage": m.get("competence_coverage", 1.0),
         "wishes_fulfilled": m.get("wishes_fulfilled", 1.0),
-        "hours_within_tolerance_4h": (sum(1 for x in dev if x <= 240) / len(dev)) if dev else 1.0,
+        "hours_within_tolerance_4h": (sum(1 for x in dev if x <= tol) / len(dev)) if dev else 1.0,
         "hours_deviation_mean_h": (sum(dev) / len(dev) / 60) if dev else 0.0,
         "fairness_max_spread": max(spreads) if spreads else 0.0,
         "hard_violations": len(rep.violations),

@@ -238,6 +238,9 @@ class RuleSet(Model):
     night_trial_target_minutes_per_3_weeks: int = 108 * 60
     holiday_reduction_min: int = 7 * 60 + 39  # per weekday public holiday and absence day
     hours_tolerance_min: int = 8 * 60
+    # the county's KPI: planned hours within this of the target (soft: minutes beyond it cost
+    # Profile.hours_beyond_kpi_minute on top of the plain deviation)
+    hours_kpi_tolerance_min: int = Field(4 * 60, ge=0)
     # hard 7: shift length (SOTE)
     shift_min_minutes: int = 4 * 60
     shift_max_minutes: int = 10 * 60
@@ -298,6 +301,12 @@ class Profile(Model):
     cost_cent: int = 1  # per euro cent of personnel cost
     below_target_staffing: int = 2_000  # per person below the target headcount
     hours_deviation_minute: int = 10  # per minute away from the employee's target
+    # per minute beyond RuleSet.hours_kpi_tolerance_min (± 4 h): 1 h beyond costs about a third
+    # of a TTL "strong overload" (20 000), so hours leave the KPI band only for a real reason
+    hours_beyond_kpi_minute: int = 100
+    # per employee outside that band at all: with 8-h shifts the band is often missed by minutes
+    # (−4 h 12 min), which per-minute weights alone leave cheaper than paying one more shift
+    hours_outside_kpi: int = 25_000
     wish: int = 8_000  # per unfulfilled wish, times (4 - priority)
     burden_elevated: int = 3_000
     burden_overload: int = 8_000

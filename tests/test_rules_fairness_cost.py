@@ -188,14 +188,18 @@ def test_hours_deviation_break_and_keep() -> None:
     res = hours_deviation.check(inst, grid(inst, {"e1": "AAAA---", "e2": "PPPPP--"}))
     # target for one week: 114 h 45 min / 3 = 38 h 15 min = 2295 min; e1 1920 planned
     assert res.metrics["hours_deviation"] == {"e1": -375, "e2": 0}
-    assert amount(res, "hours_deviation") == 375
-    assert res.objective == 375 * 10
-    (msg,) = rules_hit(res, "hours_deviation")
+    assert amount(res, "hours_deviation", "hours_deviation_minute") == 375
+    # 6 h 15 min off target is 2 h 15 min beyond the ± 4 h KPI band
+    assert amount(res, "hours_deviation", "hours_beyond_kpi_minute") == 135
+    assert amount(res, "hours_deviation", "hours_outside_kpi") == 1
+    assert res.objective == 375 * 10 + 135 * 100 + 25_000
+    msg, beyond, outside = rules_hit(res, "hours_deviation")
     assert "Hoitaja1" in msg and "−6 h 15 min" in msg and "target 38 h 15 min" in msg
+    assert "beyond the ± 4 h" in beyond and "outside the ± 4 h band" in outside
 
     over = hours_deviation.check(inst, grid(inst, {"e1": "AAAAA--", "e2": "PPPPP--"}))
     assert over.metrics["hours_deviation"]["e1"] == 105
-    assert amount(over, "hours_deviation") == 105
+    assert amount(over, "hours_deviation") == 105  # inside the band: the plain deviation only
 
 
 def test_hours_deviation_part_time() -> None:
