@@ -25,30 +25,35 @@ from benchmarks.curtois_batch import machine
 RESULTS = Path(__file__).with_name("results")
 
 
-def _port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _serve(db: str, port: int, log: Path) -> subprocess.Popen:
+def start_server(db: str, port: int, log: Path, jobs: int = 2) -> subprocess.Popen:
+    """`roster serve` in its own process group (so a test can kill it with its solve processes);
+    output appended to `log`. Shared by this benchmark and tests/test_serve.py."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "COLUMNS": "200"}
     return subprocess.Popen(
         [sys.executable, "-c", "from api.cli import main; main()", "serve", "--db", db,
-         "--port", str(port), "--jobs", "2"],
-        stdout=log.open("w"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+         "--port", str(port), "--jobs", str(jobs)],
+        stdout=log.open("a"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
 
 
-def _wait(base: str, seconds: float = 60) -> None:
+def wait_up(base: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    """Until /api/health answers; RuntimeError with the server's output if it never does."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()}")
         try:
             if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("server did not start")
+    raise RuntimeError(f"server did not start: {log.read_text()}")
 
 
 def _job(base: str, h: dict, iid: int, body: dict) -> int:
@@ -126,11 +131,11 @@ def main(time_limit: float = typer.Option(60.0, help="Budget of the 3-variant re
          out: Path = typer.Option(RESULTS, help="Results folder")) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="roster-service-bench-"))
     url = db or f"sqlite:///{tmp / 'bench.db'}"
-    port = _port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = _serve(url, port, tmp / "serve.log")
+    proc = start_server(url, port, tmp / "serve.log")
     try:
-        _wait(base)
+        wait_up(base, proc, tmp / "serve.log")
         token = next(ln.strip() for ln in (tmp / "serve.log").read_text().splitlines()
                      if ln.strip().startswith("rt_"))
         h = {"Authorization": f"Bearer {token}"}

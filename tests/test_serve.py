@@ -7,44 +7,30 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from benchmarks import service_bench
 from instances.generator import PRESETS
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return service_bench.free_port()
 
 
 def start(db: str, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "COLUMNS": "200"}
-    return subprocess.Popen(
-        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--db", db,
-         "--port", str(port), "--jobs", "1"],
-        stdout=log.open("a"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    return service_bench.start_server(db, port, log, jobs=1)
 
 
 def wait_up(base: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited: {log.read_text()}")
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"server did not start: {log.read_text()}")
+    try:
+        service_bench.wait_up(base, proc, log)
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 def wait_for(fn, seconds: float, what: str):
