@@ -6,19 +6,28 @@ to the incumbent, and lets CP-SAT re-optimise the rest from a complete hint. Bec
 rule is in the model, every accepted roster is valid; the incumbent is only replaced by a
 strictly better one, so the best roster so far is always at hand. Neighbourhood sizes adapt: a
 sub-problem solved to optimality grows the next one, a timed-out one shrinks it.
+
+With `threads` > 1 several rounds run at once, each on its own neighbourhood with one CP-SAT
+worker (CP-SAT releases the GIL while it searches): on Curtois & Qu Instance8 two one-worker
+rounds in parallel did twice the rounds of one two-worker round in the same time. A round that
+started from an older incumbent is kept only if it beats the newest one. With `adaptive`, the
+kind of neighbourhood is drawn in proportion to how often it improved lately.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from constraints.context import EncodeContext
+
+KINDS = ("employees", "window", "block")
 
 
 @dataclass
@@ -26,6 +35,7 @@ class LnsStats:
     rounds: int = 0
     improved: int = 0
     optimal: int = 0
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [rounds, improved]
 
 
 class ObjectiveEval:
@@ -45,43 +55,52 @@ class ObjectiveEval:
         return self.offset + sum(c * values[i] for i, c in self.items)
 
 
-def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers: int = 2,
-            seed: int = 0, on_improve: Callable[[int, list[int]], None] | None = None,
-            round_limit: float = 3.0, params: dict | None = None,
-            kinds: tuple[str, ...] = ("employees", "window", "block"),
-            target: int | None = None, stop: Callable[[], bool] | None = None,
-            ) -> tuple[list[int], int, LnsStats]:
-    """LNS from a complete assignment `start` (values by variable index); stops early once the
-    objective reaches `target` (a known lower bound, e.g. 0 open shifts)."""
-    t_end = time.monotonic() + time_limit
-    rng = random.Random(seed)
-    stats = LnsStats()
-    n_emp, n_days = len(ctx.employees), ctx.n_days
-    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for (e, d, _s, _u), var in ctx.x.items():
-        cells[(e, d)].append(var.index)
-    objective = ObjectiveEval(ctx)
-    best = list(start)
-    best_obj = objective(best)
-    size = {"employees": max(2, n_emp // 8), "window": 7, "block": 14}
-    while time.monotonic() < t_end - min(0.2, round_limit) and (
-            target is None or best_obj > target) and not (stop and stop()):
-        kind = rng.choice(kinds)
+class _Search:
+    """The shared state of one LNS run: incumbent, neighbourhood sizes and kind scores."""
+
+    def __init__(self, ctx: EncodeContext, start: list[int], kinds: tuple[str, ...],
+                 adaptive: bool):
+        self.ctx = ctx
+        self.n_emp, self.n_days = len(ctx.employees), ctx.n_days
+        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for (e, d, _s, _u), var in ctx.x.items():
+            self.cells[(e, d)].append(var.index)
+        self.objective = ObjectiveEval(ctx)
+        self.best = list(start)
+        self.best_obj = self.objective(self.best)
+        self.kinds, self.adaptive = kinds, adaptive
+        self.size = {"employees": max(2, self.n_emp // 8), "window": 7, "block": 14}
+        self.score = dict.fromkeys(kinds, 1.0)
+        self.stats = LnsStats(by_kind={k: [0, 0] for k in kinds})
+        self.lock = threading.Lock()
+
+    def pick(self, rng: random.Random) -> str:
+        if not self.adaptive:
+            return rng.choice(self.kinds)
+        r = rng.random() * sum(self.score.values())
+        for kind in self.kinds:
+            r -= self.score[kind]
+            if r <= 0:
+                return kind
+        return self.kinds[-1]
+
+    def free_cells(self, kind: str, rng: random.Random) -> set[tuple[int, int]]:
+        n_emp, n_days, size = self.n_emp, self.n_days, self.size[kind]
         if kind == "employees":
-            emps = set(rng.sample(range(n_emp), min(n_emp, size[kind])))
-            free = {k for k in cells if k[0] in emps}
-        elif kind == "window":
-            w = min(n_days, size[kind])
-            d0 = rng.randrange(0, n_days - w + 1)
-            free = {k for k in cells if d0 <= k[1] < d0 + w}
-        else:
-            w = min(n_days, size[kind])
-            d0 = rng.randrange(0, n_days - w + 1)
-            emps = set(rng.sample(range(n_emp), min(n_emp, max(2, n_emp // 3))))
-            free = {k for k in cells if k[0] in emps and d0 <= k[1] < d0 + w}
-        sub = ctx.model.Clone()
+            emps = set(rng.sample(range(n_emp), min(n_emp, size)))
+            return {k for k in self.cells if k[0] in emps}
+        w = min(n_days, size)
+        d0 = rng.randrange(0, n_days - w + 1)
+        if kind == "window":
+            return {k for k in self.cells if d0 <= k[1] < d0 + w}
+        emps = set(rng.sample(range(n_emp), min(n_emp, max(2, n_emp // 3))))
+        return {k for k in self.cells if k[0] in emps and d0 <= k[1] < d0 + w}
+
+    def sub_model(self, free: set[tuple[int, int]], best: list[int]) -> cp_model.CpModel:
+        """A clone with every decision outside `free` fixed to `best`, hinted with `best`."""
+        sub = self.ctx.model.Clone()
         sp = sub.Proto()
-        for k, idxs in cells.items():
+        for k, idxs in self.cells.items():
             if k in free:
                 continue
             for i in idxs:
@@ -90,25 +109,89 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
         sub.ClearHints()
         sp.solution_hint.vars.extend(range(len(best)))
         sp.solution_hint.values.extend(best)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = min(round_limit, max(0.1, t_end - time.monotonic()))
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = rng.randrange(1 << 30)
-        for k, v in (params or {}).items():
-            setattr(solver.parameters, k, v)
-        code = solver.Solve(sub)
-        stats.rounds += 1
+        return sub
+
+    def record(self, kind: str, code: int, vals: list[int] | None, start_obj: int,
+               on_improve: Callable[[int, list[int]], None] | None) -> None:
+        """One round's outcome: sizes, scores, and the incumbent if the round beat it."""
+        st = self.stats
+        st.rounds += 1
+        st.by_kind[kind][0] += 1
         if code == cp_model.OPTIMAL:
-            stats.optimal += 1
-            size[kind] = int(size[kind] * 1.25) + 1
-        elif code == cp_model.FEASIBLE or code == cp_model.UNKNOWN:
-            size[kind] = max(2, int(size[kind] * 0.8))
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            vals = list(solver.ResponseProto().solution)
-            obj = objective(vals)
-            if obj < best_obj:
-                best, best_obj = vals, obj
-                stats.improved += 1
+            st.optimal += 1
+            self.size[kind] = int(self.size[kind] * 1.25) + 1
+        elif code in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+            self.size[kind] = max(2, int(self.size[kind] * 0.8))
+        gained = False
+        if vals is not None:
+            obj = self.objective(vals)
+            gained = obj < start_obj
+            if obj < self.best_obj:
+                self.best, self.best_obj = vals, obj
+                st.improved += 1
+                st.by_kind[kind][1] += 1
                 if on_improve:
-                    on_improve(best_obj, best)
-    return best, best_obj, stats
+                    on_improve(obj, vals)
+        self.score[kind] = 0.8 * self.score[kind] + 0.2 * (1.0 if gained else 0.05)
+
+
+def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers: int = 2,
+            seed: int = 0, on_improve: Callable[[int, list[int]], None] | None = None,
+            round_limit: float = 3.0, params: dict | None = None,
+            kinds: tuple[str, ...] = KINDS, target: int | None = None,
+            stop: Callable[[], bool] | None = None, threads: int = 1, adaptive: bool = False,
+            ) -> tuple[list[int], int, LnsStats]:
+    """LNS from a complete assignment `start` (values by variable index); stops early once the
+    objective reaches `target` (a known lower bound, e.g. 0 open shifts). `workers` CP-SAT
+    workers in all, shared by `threads` rounds running at once."""
+    t_end = time.monotonic() + time_limit
+    search = _Search(ctx, start, kinds, adaptive)
+    threads = max(1, min(threads, workers))
+    per_round = max(1, workers // threads)
+    halt = threading.Event()  # a round failed in another thread
+
+    def running() -> bool:
+        return (time.monotonic() < t_end - min(0.2, round_limit) and not halt.is_set()
+                and (target is None or search.best_obj > target) and not (stop and stop()))
+
+    def loop(rng: random.Random) -> None:
+        while running():
+            with search.lock:
+                kind = search.pick(rng)
+                free = search.free_cells(kind, rng)
+                start_obj = search.best_obj
+                sub = search.sub_model(free, search.best)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = min(round_limit,
+                                                        max(0.1, t_end - time.monotonic()))
+            solver.parameters.num_workers = per_round
+            solver.parameters.random_seed = rng.randrange(1 << 30)
+            for k, v in (params or {}).items():
+                setattr(solver.parameters, k, v)
+            code = solver.Solve(sub)
+            vals = (list(solver.ResponseProto().solution)
+                    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
+            with search.lock:
+                search.record(kind, code, vals, start_obj, on_improve)
+
+    rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
+    if threads == 1:
+        loop(rngs[0])
+        return search.best, search.best_obj, search.stats
+    errors: list[BaseException] = []
+
+    def guarded(rng: random.Random) -> None:
+        try:
+            loop(rng)
+        except BaseException as exc:  # re-raised in the caller's thread below
+            errors.append(exc)
+            halt.set()
+
+    pool = [threading.Thread(target=guarded, args=(r,), daemon=True) for r in rngs]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    if errors:
+        raise errors[0]
+    return search.best, search.best_obj, search.stats

@@ -76,11 +76,21 @@ def _build(inst: Instance, profile: Profile, opts: SolveOptions, **kw) -> Encode
 
 # Per catalogue: (decisions up to which one CP-SAT phase with these subsolvers is used).
 # Curtois & Qu instances have tight run/weekend clauses that the default LP leaves out; the
-# max_lp subsolver keeps them and proved Instances 2–6 optimal within 60 s on 2 workers, where
-# the two-phase + LNS default stalled; up to ~4000 decisions it also beat two-phase + LNS at 60 s
-# (Instance9 439 vs 578, 10 5153 vs 5383, 14 1489 vs 1553), above it not consistently
-# (benchmarks/README.md).
-SINGLE_PHASE = {"curtois": (4000, ["max_lp"])}
+# max_lp subsolver keeps them and proves Instances 1–6 (≤ 1512 decisions) optimal within 60 s on
+# 2 workers. Above that the LNS below wins once its rounds keep the LP (benchmarks/README.md):
+# 60 s on 2 cores, Instance8 1345–1448 against 1553, 10 4643 vs 4943, 14 1307 vs 1389,
+# 16 3443 vs 3723.
+SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
+# Per catalogue: how the LNS of phase 2 runs (scheduler/lns.py). Curtois & Qu: one CP-SAT worker
+# per round with the full LP (linearization level 2: the cover and run rows), as many rounds at
+# once as workers, neighbourhood kinds drawn by recent success. Instance8, 60 s, 2 cores: 1345
+# and 1448 (two seeds) against 1554–1851 for 2-worker rounds with the default LP.
+LNS_BY_CATALOGUE: dict[str, dict] = {
+    "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True},
+}
+# Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
+# greedy construction; the LNS improves on it far faster than the per-person solves do.
+CONSTRUCT_SHARE = 0.05
 # Catalogues whose hard rules never link two employees: the first roster is built one employee at
 # a time against the cover still open (scheduler/construct.py), not by CP-SAT on the whole model.
 BY_EMPLOYEE = {"curtois"}
@@ -265,14 +275,19 @@ def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float,
     # Instance24 (1.1 M variables) that alone takes seconds, so rounds grow with the model
     round_s = max(LNS_ROUND_S, len(start) / 100_000)
     params: dict | None = None
-    if opts.workers == 1:
+    tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
+    extra = {"adaptive": tuned.get("adaptive", False),
+             "threads": opts.workers if tuned.get("per_worker") else 1}
+    if tuned.get("params"):
+        params = dict(tuned["params"])
+    if opts.workers == 1 and not tuned:
         # a unit of a decomposed region: on region-1000's wards, 8 s of 0.2-s rounds with one
         # presolve pass (no probing, no symmetry) beat 1-s rounds with the full presolve
         # (e.g. 29.6 M → 23.6 M against 25.8 M; benchmarks/README.md)
         round_s, params = 0.2, LIGHT_PRESOLVE
     best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
                                 on_improve=on_improve, round_limit=round_s, params=params,
-                                stop=opts.stop)
+                                stop=opts.stop, **extra)
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
            for (e, d, s, u), var in ctx.x.items() if best[var.index]]
     return obj, out
@@ -347,7 +362,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             from scheduler.construct import by_employee
 
             t1 = time.monotonic()
-            p1 = min(budget * 0.8, max(PHASE1_MIN_S, budget * PHASE1_SHARE))
+            p1 = min(budget * 0.8, max(PHASE1_MIN_S, budget * CONSTRUCT_SHARE))
             x_values = by_employee(sub, profile, p1, workers=opts.workers, seed=opts.seed)
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
         if two_phase and x_values is None:  # whole hard model (also if a person had no roster)
