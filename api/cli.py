@@ -105,6 +105,32 @@ def print_kpis(kpis: dict[str, Any], title: str = "Tunnusluvut (KPIs)") -> None:
     console.print(t)
 
 
+# Units listed by `solve` and `check` (the worst first); the report.json has them all.
+UNITS_SHOWN = 12
+
+
+def print_units(inst: Instance, rep) -> None:
+    """Per-unit KPIs of a multi-unit roster, the units furthest from the targets first."""
+    from constraints.checker import kpis_by_unit
+
+    if len(inst.units) < 2:
+        return
+    rows = sorted(kpis_by_unit(inst, rep), key=lambda r: (-r["open_shifts"],
+                  -r["strong_overload"], r["wishes_fulfilled_pct"], r["hours_within_4h_pct"]))
+    t = Table(title="Yksiköt (units), heikoimmat ensin: worst first", header_style="bold")
+    for col in ("yksikkö (unit)", "tyyppi (kind)", "hlö", "avoimet vuorot", "toiveet",
+                "voim. ylikuorm.", "tunnit ± 4 h"):
+        t.add_column(col, justify="left" if col.startswith(("yks", "tyy")) else "right")
+    for r in rows[:UNITS_SHOWN]:
+        t.add_row(f"{r['unit']} {r['name']}", r["kind"], str(r["employees"]),
+                  str(r["open_shifts"]), f"{r['wishes_fulfilled_pct']:.1f} %",
+                  str(r["strong_overload"]), f"{r['hours_within_4h_pct']:.1f} %")
+    console.print(t)
+    if len(rows) > UNITS_SHOWN:
+        console.print(f"… and {len(rows) - UNITS_SHOWN} more units (all in report.json, "
+                      "'kpis_by_unit').")
+
+
 @app.command()
 def generate(
     preset: Annotated[str, typer.Option(help="Instance preset (demo, ward-30, small, …)")] = "demo",
@@ -180,6 +206,7 @@ def solve(
     if grid:
         print_grid(inst, res.roster, rep.metrics.get("open_shifts"))
     print_kpis(rep.kpis)
+    print_units(inst, rep)
     bound = "–" if res.bound is None else f"{res.bound:,.0f}"
     gap = "" if res.bound is None else \
         f", gap {100 * (res.objective - res.bound) / max(1.0, abs(res.objective)):.2f} %"
@@ -195,7 +222,7 @@ def solve(
     write_roster_csv(res.roster, out / "roster.csv")
     export_xlsx(inst, res.roster, out / "roster.xlsx", kpis=rep.kpis,
                 open_shifts=rep.metrics.get("open_shifts"))
-    _write_report(out / "report.json", rep, res)
+    _write_report(out / "report.json", rep, res, inst)
     console.print(f"Wrote {out / 'roster.csv'}, {out / 'roster.xlsx'}, {out / 'report.json'}")
     if rep.violations:
         err_console.print(f"[bold red]{len(rep.violations)} hard violations (a bug):[/]")
@@ -204,9 +231,12 @@ def solve(
         raise typer.Exit(1)
 
 
-def _write_report(path: Path, rep, res=None) -> None:
+def _write_report(path: Path, rep, res=None, inst: Instance | None = None) -> None:
+    from constraints.checker import kpis_by_unit
+
     data = {
         "kpis": rep.kpis,
+        "kpis_by_unit": kpis_by_unit(inst, rep) if inst is not None else [],
         "violations": [{"rule": v.rule, "employee": v.employee, "date": str(v.date or ""),
                         "message": v.message} for v in rep.violations],
         "penalties": [{"rule": p.rule, "level": p.level.value if p.level else None,
@@ -254,6 +284,7 @@ def check(
                 console.print(f"  - [{p.rule}{'/' + p.level.value if p.level else ''}] "
                               f"{p.message}  ({p.total:,})".replace(",", " "), markup=False)
     print_kpis(rep.kpis)
+    print_units(inst, rep)
     if rep.violations:
         raise typer.Exit(1)
 

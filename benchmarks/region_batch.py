@@ -53,6 +53,7 @@ class RegionRow:
     workers: int
     machine: str
     history: list[tuple[float, float]] = field(default_factory=list)
+    by_unit: list[dict] = field(default_factory=list)  # constraints.checker.kpis_by_unit
 
 
 def _peak_mb() -> float:
@@ -64,7 +65,7 @@ def _peak_mb() -> float:
 
 def run_one(preset: str, seed: int, time_limit: float, workers: int) -> RegionRow:
     """Generate, solve and check one region (runs in a worker process or a Ray task)."""
-    from constraints.checker import check_roster
+    from constraints.checker import check_roster, kpis_by_unit
     from instances.generator import PRESETS
     from instances.models import Profile
     from scheduler import SolveOptions, solve
@@ -93,6 +94,7 @@ def run_one(preset: str, seed: int, time_limit: float, workers: int) -> RegionRo
         row.wishes_fulfilled_pct = round(100 * k["wishes_fulfilled"], 1)
         row.strong_overload = k["burdens"]["strong"]
         row.hours_within_4h_pct = round(100 * k["hours_within_tolerance_4h"], 1)
+        row.by_unit = kpis_by_unit(inst, rep)
     row.peak_mem_mb = _peak_mb()
     return row
 
@@ -140,6 +142,12 @@ def write_tables(rows: list[RegionRow], out: Path, stem: str) -> tuple[Path, Pat
         lines.append(f"\n{rows[0].workers} workers, {rows[0].time_limit_s:g} s per instance; "
                      f"machine: {rows[0].machine}.")
     md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    units = [dict(preset=r.preset, **u) for r in rows for u in r.by_unit]
+    if units:  # which units hold each region back (wishes, strong overload, hours)
+        with (out / f"{stem}_units.csv").open("w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(units[0]))
+            w.writeheader()
+            w.writerows(units)
     return csv_path, md_path
 
 

@@ -83,3 +83,39 @@ def compute_kpis(instance: Instance, roster: Roster, rep: CheckReport) -> dict[s
         "objective": rep.objective,
         "assignments": len(roster.assignments),
     }
+
+
+def kpis_by_unit(instance: Instance, rep: CheckReport) -> list[dict[str, Any]]:
+    """The issue-4 KPIs per unit, so a resource planner sees which unit holds a region back.
+
+    Employees count in their home unit (float-pool staff too); open shifts in the unit that asked
+    for them. Sums over the rows equal the region's figures.
+    """
+    m = rep.metrics
+    home = {e.id: e.home_unit for e in instance.employees}
+    rows: dict[str, dict[str, Any]] = {
+        u.id: {"unit": u.id, "name": u.name, "kind": u.kind.value, "employees": 0,
+               "open_shifts": 0, "wishes_granted": 0, "wishes_total": 0, "strong_overload": 0,
+               "hours_within_4h": 0}
+        for u in instance.units}
+    for e in instance.employees:
+        rows[e.home_unit]["employees"] += 1
+    for r in m.get("open_shifts", []):
+        rows[r["unit"]]["open_shifts"] += r["count"]
+    for emp, w in m.get("wishes_per_employee", {}).items():
+        rows[home[emp]]["wishes_granted"] += w["granted"]
+        rows[home[emp]]["wishes_total"] += w["total"]
+    for p in rep.penalties:
+        if p.level is Level.STRONG and p.employee in home:
+            rows[home[p.employee]]["strong_overload"] += p.amount
+    tol = instance.rules.hours_kpi_tolerance_min
+    for emp, v in m.get("planned_minutes", {}).items():
+        if abs(v["planned"] - v["target"]) <= tol:
+            rows[home[emp]]["hours_within_4h"] += 1
+    out = []
+    for r in rows.values():
+        n, wt = r["employees"], r["wishes_total"]
+        r["wishes_fulfilled_pct"] = round(100 * r["wishes_granted"] / wt, 1) if wt else 100.0
+        r["hours_within_4h_pct"] = round(100 * r["hours_within_4h"] / n, 1) if n else 100.0
+        out.append(r)
+    return out
