@@ -379,6 +379,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                                    unit=u) for (e, d, s, u), v in x_values.items() if v]
                 assignments.extend(part)
                 done_obj += check_roster(sub, Roster(assignments=part), profile).objective
+                history.append((time.monotonic() - t0, done_obj, float("nan")))
                 status_all = "FEASIBLE"
                 continue
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
@@ -411,6 +412,8 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                     for (e, d, s, u), v in x_values.items() if v]
             assignments.extend(part)
             done_obj += check_roster(sub, Roster(assignments=part), profile).objective
+            # the roster handed back has a point in the history like any other
+            history.append((time.monotonic() - t0, done_obj, float("nan")))
             status_all = "FEASIBLE"
             continue
         if st not in ("OPTIMAL", "FEASIBLE"):
