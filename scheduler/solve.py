@@ -33,6 +33,11 @@ PHASE1_MIN_S = 4.0
 # CP-SAT's own LNS-only search and 20.9 M for its default search (benchmarks/README.md). Small
 # models keep CP-SAT's full search, which also proves optimality.
 LNS_ABOVE = 2000
+# With one worker (a unit of a decomposed region) CP-SAT's full search barely moves from the hint:
+# region-300's home-care team u4 (22 people, A and I only: 1848 decisions, under LNS_ABOVE) stayed
+# at its first roster's 14.9 M through 24 s, while the LNS reached 10.8 M (1 strong-overload
+# penalty, 90 % wishes) in 30 s.
+LNS_ABOVE_ONE_WORKER = 300
 LNS_ROUND_S = 1.0
 LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "symmetry_level": 0}
 # Above this many employees in several units, the float pool is allocated and the units are
@@ -102,7 +107,8 @@ def _plan(instance: Instance, opts: SolveOptions, decisions: int) -> tuple[bool,
     single = decisions <= limit
     two_phase = opts.two_phase if opts.two_phase is not None else not single
     subsolvers = opts.subsolvers if opts.subsolvers is not None else (subs if single else [])
-    lns_above = opts.lns_above if opts.lns_above is not None else (limit or LNS_ABOVE)
+    default = limit or (LNS_ABOVE_ONE_WORKER if opts.workers == 1 else LNS_ABOVE)
+    lns_above = opts.lns_above if opts.lns_above is not None else default
     return two_phase, subsolvers, lns_above
 
 

@@ -119,3 +119,21 @@ def test_a_float_employee_goes_only_where_their_contract_lets_them_work_their_ho
     inst = make_instance(weeks=3, employees=emps, units=units, demand=demand)
     alloc = allocate_float_pool(inst)
     assert alloc.unit_of == {"e1": "U1", "e2": "U2"}
+
+
+def test_a_one_worker_unit_under_the_lns_threshold_still_improves_its_warm_start():
+    """A decomposed region's unit solves with one worker; a unit with few decisions (a home-care
+    team with two shift types) once went to CP-SAT's full search, which left its first roster
+    untouched for the whole improvement round."""
+    from scheduler.solve import LNS_ABOVE, _count_decisions
+
+    inst = PRESETS["elderly-17"](0)
+    assert _count_decisions(inst) < LNS_ABOVE
+    prof = Profile()
+    first = solve(inst, prof, SolveOptions(time_limit=5, workers=1, first_only=True))
+    assert first.ok
+    again = solve(inst, prof, SolveOptions(time_limit=6, workers=1, hint=first.roster))
+    assert again.ok
+    assert again.bound is None  # improved by the LNS (no bound), not CP-SAT's full search
+    assert again.objective < first.objective
+    assert check_roster(inst, again.roster, prof).violations == []
