@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from constraints.context import EncodeContext
+from scheduler.submodel import CompactModels, Structure
 
 KINDS = ("employees", "window", "block")
 
@@ -59,7 +60,7 @@ class _Search:
     """The shared state of one LNS run: incumbent, neighbourhood sizes and kind scores."""
 
     def __init__(self, ctx: EncodeContext, start: list[int], kinds: tuple[str, ...],
-                 adaptive: bool):
+                 adaptive: bool, compact: int | None = None):
         self.ctx = ctx
         self.n_emp, self.n_days = len(ctx.employees), ctx.n_days
         self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -73,6 +74,15 @@ class _Search:
         self.score = dict.fromkeys(kinds, 1.0)
         self.stats = LnsStats(by_kind={k: [0, 0] for k in kinds})
         self.lock = threading.Lock()
+        self.margin = compact or 0
+        self.structure = Structure(ctx.model, self.cells, self.n_emp, self.n_days) \
+            if compact is not None else None
+
+    def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
+        """One thread's way to a round's model: compact, or a clone of the whole model."""
+        if self.structure is None:
+            return self.sub_model
+        return CompactModels(self.ctx.model, self.structure, self.best, self.margin).build
 
     def pick(self, rng: random.Random) -> str:
         if not self.adaptive:
@@ -140,12 +150,14 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             round_limit: float = 3.0, params: dict | None = None,
             kinds: tuple[str, ...] = KINDS, target: int | None = None,
             stop: Callable[[], bool] | None = None, threads: int = 1, adaptive: bool = False,
-            ) -> tuple[list[int], int, LnsStats]:
+            compact: int | None = None) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts). `workers` CP-SAT
-    workers in all, shared by `threads` rounds running at once."""
+    workers in all, shared by `threads` rounds running at once. `compact`: rounds build compact
+    sub-models (scheduler/submodel.py) opening derived variables within that many days of the
+    free cells; None: clones of the whole model."""
     t_end = time.monotonic() + time_limit
-    search = _Search(ctx, start, kinds, adaptive)
+    search = _Search(ctx, start, kinds, adaptive, compact)
     threads = max(1, min(threads, workers))
     per_round = max(1, workers // threads)
     halt = threading.Event()  # a round failed in another thread
@@ -155,12 +167,14 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                 and (target is None or search.best_obj > target) and not (stop and stop()))
 
     def loop(rng: random.Random) -> None:
+        with search.lock:
+            build = search.builder()
         while running():
             with search.lock:
                 kind = search.pick(rng)
                 free = search.free_cells(kind, rng)
                 start_obj = search.best_obj
-                sub = search.sub_model(free, search.best)
+                sub = build(free, search.best)
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = min(round_limit,
                                                         max(0.1, t_end - time.monotonic()))

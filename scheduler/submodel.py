@@ -1,0 +1,199 @@
+"""Compact LNS sub-models: only the constraints that a neighbourhood's free variables touch.
+
+Fixing the decisions outside a neighbourhood in a clone of the whole model leaves CP-SAT's
+presolve to remove the rest every round: on a 33-person ward (38.6 k variables, 77 k constraints)
+that took 0.18 s of a 0.2-s round, so the search itself had 0.02 s. Here every variable is fixed
+to the incumbent by default — decisions *and* the auxiliary variables the rules derive from them —
+and a round opens only the decisions of its free cells plus the auxiliary variables that belong
+to those cells; the sub-model holds just the constraints with an open variable.
+
+Which cells an auxiliary variable belongs to is read off the model's structure, not from the
+rules: a variable that appears in constraints over one employee's variables belongs to that
+employee, over the days those variables span (a night-run indicator over days 3–5, a period-hours
+sum over every day); a variable tied to several employees (cover slack, a fairness maximum) is
+shared and always open. The result is exact whatever that heuristic decides: fixing any variable
+to the incumbent's value keeps the incumbent feasible, every constraint with an open variable is
+in the sub-model, and every other constraint has all its variables at values that satisfy it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+SHARED = -2
+_UNKNOWN = -1
+_BIG = np.iinfo(np.int64).max
+
+
+def _refs(con) -> list[int] | None:
+    """Variable references of a constraint; None for a kind not read here (always kept)."""
+    refs = list(con.enforcement_literal)
+    if con.has_bool_or():
+        refs += con.bool_or.literals
+    elif con.has_bool_and():
+        refs += con.bool_and.literals
+    elif con.has_linear():
+        refs += con.linear.vars
+    elif con.has_exactly_one():
+        refs += con.exactly_one.literals
+    elif con.has_at_most_one():
+        refs += con.at_most_one.literals
+    elif con.has_lin_max():
+        refs += con.lin_max.target.vars
+        for expr in con.lin_max.exprs:
+            refs += expr.vars
+    else:
+        return None
+    return refs
+
+
+class Structure:
+    """Which constraints hold which variables, and which cells each variable belongs to."""
+
+    def __init__(self, model: cp_model.CpModel, cells: dict[tuple[int, int], list[int]],
+                 n_emp: int, n_days: int):
+        proto = model.Proto()
+        self.n_vars, self.n_emp, self.n_days = len(proto.variables), n_emp, n_days
+        self.constraints = list(proto.constraints)
+        lengths, flat, always = [], [], []
+        for ci, con in enumerate(self.constraints):
+            refs = _refs(con)
+            if refs is None:
+                always.append(ci)
+                refs = []
+            lengths.append(len(refs))
+            flat += refs
+        idx = np.asarray(flat, dtype=np.int64)
+        self.var = np.where(idx < 0, -idx - 1, idx)  # entry -> variable
+        self.con = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)  # entry -> con
+        self.always = np.zeros(len(lengths), dtype=bool)
+        self.always[always] = True
+        self.domains = [list(v.domain) for v in proto.variables]
+        obj = proto.objective
+        self.obj_vars = np.asarray(list(obj.vars), dtype=np.int64)
+        self.obj_coeffs = np.asarray(list(obj.coeffs), dtype=np.int64)
+        self._owners(cells)
+
+    def _owners(self, cells: dict[tuple[int, int], list[int]]) -> None:
+        """Employee and day span of every variable, level by level out from the decisions."""
+        n, nc = self.n_vars, len(self.always)
+        owner = np.full(n, _UNKNOWN, dtype=np.int64)
+        lo = np.full(n, _BIG, dtype=np.int64)
+        hi = np.full(n, -1, dtype=np.int64)
+        self.decision = np.zeros(n, dtype=bool)
+        for (e, d), idxs in cells.items():
+            owner[idxs], lo[idxs], hi[idxs] = e, d, d
+            self.decision[idxs] = True
+        var, con = self.var, self.con
+        while True:
+            known = owner[var] >= 0
+            ow = owner[var]
+            cmin = np.full(nc, _BIG, dtype=np.int64)
+            cmax = np.full(nc, -1, dtype=np.int64)
+            np.minimum.at(cmin, con[known], ow[known])
+            np.maximum.at(cmax, con[known], ow[known])
+            clo = np.full(nc, _BIG, dtype=np.int64)
+            chi = np.full(nc, -1, dtype=np.int64)
+            np.minimum.at(clo, con[known], lo[var[known]])
+            np.maximum.at(chi, con[known], hi[var[known]])
+            local = (cmin == cmax) & (cmax >= 0)  # a constraint over one employee's variables
+            sel = (ow == _UNKNOWN) & local[con]
+            if not sel.any():
+                break
+            v, c = var[sel], con[sel]
+            vmin = np.full(n, _BIG, dtype=np.int64)
+            vmax = np.full(n, -1, dtype=np.int64)
+            np.minimum.at(vmin, v, cmin[c])
+            np.maximum.at(vmax, v, cmin[c])
+            np.minimum.at(lo, v, clo[c])
+            np.maximum.at(hi, v, chi[c])
+            got = vmax >= 0
+            owner[got & (vmin == vmax)] = vmin[got & (vmin == vmax)]
+            owner[got & (vmin != vmax)] = SHARED
+        owner[owner == _UNKNOWN] = SHARED
+        self.owner, self.lo, self.hi = owner, lo, hi
+
+    def open_mask(self, free: set[tuple[int, int]], margin: int = 0) -> np.ndarray:
+        """The variables a neighbourhood opens: its cells' decisions, the derived variables of
+        the same employee within `margin` days of them, and every shared variable."""
+        grid = np.zeros((self.n_emp, self.n_days + 1), dtype=np.int64)
+        for e, d in free:
+            grid[e, d + 1] = 1
+        cum = np.cumsum(grid, axis=1)  # cum[e, d + 1] - cum[e, lo]: free cells of e in [lo, d]
+        mask = self.owner == SHARED
+        loc = np.nonzero(self.owner >= 0)[0]
+        e, a, b = self.owner[loc], self.lo[loc], self.hi[loc]
+        derived = ~self.decision[loc]
+        a = np.clip(np.where(derived, a - margin, a), 0, self.n_days - 1)
+        b = np.clip(np.where(derived, b + margin, b), 0, self.n_days - 1)
+        mask[loc] = cum[e, b + 1] - cum[e, a] > 0
+        return mask
+
+    def kept(self, mask: np.ndarray) -> np.ndarray:
+        """Indices of the constraints with an open variable (and those of unread kinds)."""
+        keep = self.always.copy()
+        keep[self.con[mask[self.var]]] = True
+        return np.nonzero(keep)[0]
+
+
+class CompactModels:
+    """One thread's sub-model, reused round after round: every variable fixed to the incumbent
+    except the open ones, and only the constraints they touch. Re-fixing only what changed since
+    the last round keeps a round's Python work to its own neighbourhood."""
+
+    def __init__(self, model: cp_model.CpModel, structure: Structure, start: list[int],
+                 margin: int = 0):
+        self.s, self.margin = structure, margin
+        self.model = model.Clone()
+        proto = self.model.Proto()
+        proto.constraints.clear()
+        proto.clear_solution_hint()
+        proto.objective.vars.clear()  # a round's objective: its open terms (the rest is fixed)
+        proto.objective.coeffs.clear()
+        self.vals = np.asarray(start, dtype=np.int64).copy()
+        self.variables = proto.variables
+        for i, v in enumerate(self.vals.tolist()):
+            self._set(i, v, v)
+        self._opened = np.zeros(0, dtype=np.int64)
+
+    def _set(self, i: int, lo: int, hi: int) -> None:
+        dom = self.variables[i].domain
+        if len(dom) == 2:
+            dom[0], dom[1] = lo, hi
+        else:
+            dom.clear()
+            dom.extend([lo, hi])
+
+    def build(self, free: set[tuple[int, int]], best: list[int]) -> cp_model.CpModel:
+        s, proto = self.s, self.model.Proto()
+        target = np.asarray(best, dtype=np.int64)
+        stale = np.nonzero(self.vals != target)[0]
+        stale = np.union1d(stale, self._opened)
+        for i, v in zip(stale.tolist(), target[stale].tolist(), strict=True):
+            self._set(i, v, v)
+        self.vals = target.copy()
+        mask = s.open_mask(free, self.margin)
+        opened = np.nonzero(mask)[0]
+        for i in opened.tolist():
+            dom = s.domains[i]
+            if len(dom) == 2:
+                self._set(i, dom[0], dom[1])
+            else:
+                self.variables[i].domain.clear()
+                self.variables[i].domain.extend(dom)
+        self._opened = opened
+        proto.constraints.clear()
+        add = proto.constraints.add
+        for ci in s.kept(mask).tolist():
+            add().copy_from(s.constraints[ci])
+        live = mask[s.obj_vars]
+        obj = proto.objective
+        obj.vars.clear()
+        obj.coeffs.clear()
+        obj.vars.extend(s.obj_vars[live].tolist())
+        obj.coeffs.extend(s.obj_coeffs[live].tolist())
+        proto.clear_solution_hint()
+        proto.solution_hint.vars.extend(opened.tolist())
+        proto.solution_hint.values.extend(target[opened].tolist())
+        return self.model
