@@ -8,28 +8,9 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from constraints.checker import check_roster
-from instances.generator import PRESETS
-from instances.models import Assignment, Profile, Roster
-from scheduler import SolveOptions, solve
 from scheduler.lns import ObjectiveEval, _Search, improve
-from scheduler.model import build_model, complete_hint, roster_values
 from scheduler.submodel import SHARED, CompactModels
-
-
-def _start():
-    inst = PRESETS["small"](0)
-    prof = Profile()
-    first = solve(inst, prof, SolveOptions(time_limit=5, workers=2, first_only=True))
-    assert first.ok
-    ctx = build_model(inst, prof)
-    assert complete_hint(ctx, roster_values(ctx, first.roster))
-    return inst, prof, ctx, list(ctx.model.Proto().solution_hint.values)
-
-
-def _roster(ctx, values) -> Roster:
-    return Roster(assignments=[
-        Assignment(employee=ctx.employees[e].id, date=ctx.instance.days[d], shift=s, unit=u)
-        for (e, d, s, u), v in ctx.x.items() if values[v.index]])
+from tests.test_lns import _roster, _start
 
 
 def _solve(model: cp_model.CpModel) -> tuple[int, list[int] | None]:
