@@ -90,14 +90,18 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # per round with the full LP (linearization level 2: the cover and run rows), as many rounds at
 # once as workers, neighbourhood kinds drawn by recent success. Instance8, 60 s, 2 cores: 1345
 # and 1448 (two seeds) against 1554–1851 for 2-worker rounds with the default LP.
-# Rounds build compact sub-models (scheduler/submodel.py) instead of fixing a clone of the whole
-# model: 60 s, 2 cores, one seed each, clone → compact: Instance8 1547 → 1357, 12 4617 → 4212,
-# 13 4753 → 3930, 16 3437 → 3336; Instance22 (364 days) at 600 s 59253 → 48418. On the region's
-# wards they bought nothing (u1, 60 s, four seeds: median 19.0 M clone, 19.25 M compact: the
-# rounds there are short already), so the Finnish catalogue keeps the clones.
+# Above `compact_above` decisions, rounds build compact sub-models (scheduler/submodel.py)
+# instead of fixing a clone of the whole model. 60 s, 2 cores, one seed each, clone → compact:
+# Instance8 1547 → 1357, 12 4617 → 4212, 13 4753 → 3930, 16 3437 → 3336; Instance22 (364 days)
+# at 600 s 59253 → 48418. But at 600 s the small ones gained nothing (8 1344 → 1338, 12 4076 →
+# 4070, 16 3243 → 3251) and Instance14 lost (1285 → 1382): a window's edges are held by the run
+# counters fixed beyond it, which the clone's exact rounds do not suffer; below ~10 000 decisions
+# the clone's presolve is cheap enough. On the region's wards compact rounds bought nothing
+# (u1, 60 s, four seeds: median 19.0 M clone, 19.25 M compact), so the Finnish catalogue keeps
+# the clones.
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
-                "compact": 0},
+                "compact": 0, "compact_above": 10_000},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -263,6 +267,25 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
     return "FEASIBLE", {k: bool(start[v.index]) for k, v in ctx.x.items()}
 
 
+def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
+                 ) -> tuple[float, dict | None, dict]:
+    """(round length, CP-SAT parameters, other `improve` arguments) of phase 2's LNS."""
+    tuned = LNS_BY_CATALOGUE.get(catalogue, {})
+    compact = tuned.get("compact") if decisions > tuned.get("compact_above", 0) else None
+    # CP-SAT presolves the whole clone every round, fixed variables included: on Curtois
+    # Instance24 (1.1 M variables) that alone takes seconds, so rounds grow with the model
+    round_s = LNS_ROUND_S if compact is not None else max(LNS_ROUND_S, variables / 100_000)
+    params = dict(tuned["params"]) if tuned.get("params") else None
+    extra = {"adaptive": tuned.get("adaptive", False), "compact": compact,
+             "threads": workers if tuned.get("per_worker") else 1}
+    if workers == 1 and not tuned:
+        # a unit of a decomposed region: on region-1000's wards, 8 s of 0.2-s rounds with one
+        # presolve pass (no probing, no symmetry) beat 1-s rounds with the full presolve
+        # (e.g. 29.6 M → 23.6 M against 25.8 M; benchmarks/README.md)
+        round_s, params = 0.2, LIGHT_PRESOLVE
+    return round_s, params, extra
+
+
 def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float, part: int,
                parts: int, done_obj: float, history: list, progress,
                done: list[Assignment]) -> tuple[int, list]:
@@ -283,21 +306,8 @@ def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float,
                               min(1.0, el / max(opts.time_limit, 1e-9)), roster=roster))
 
     on_improve(ObjectiveEval(ctx)(start), start)
-    # CP-SAT presolves the whole clone every round, fixed variables included: on Curtois
-    # Instance24 (1.1 M variables) that alone takes seconds, so rounds grow with the model
-    tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
-    compact = tuned.get("compact")
-    round_s = LNS_ROUND_S if compact is not None else max(LNS_ROUND_S, len(start) / 100_000)
-    params: dict | None = None
-    extra = {"adaptive": tuned.get("adaptive", False), "compact": compact,
-             "threads": opts.workers if tuned.get("per_worker") else 1}
-    if tuned.get("params"):
-        params = dict(tuned["params"])
-    if opts.workers == 1 and not tuned:
-        # a unit of a decomposed region: on region-1000's wards, 8 s of 0.2-s rounds with one
-        # presolve pass (no probing, no symmetry) beat 1-s rounds with the full presolve
-        # (e.g. 29.6 M → 23.6 M against 25.8 M; benchmarks/README.md)
-        round_s, params = 0.2, LIGHT_PRESOLVE
+    round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
+                                          len(start))
     best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
                                 on_improve=on_improve, round_limit=round_s, params=params,
                                 stop=opts.stop, **extra)

@@ -73,3 +73,19 @@ def test_compact_lns_improves_and_the_checker_agrees():
     rep = check_roster(inst, _roster(ctx, best), prof)
     assert rep.violations == []
     assert rep.objective == obj
+
+
+def test_compact_rounds_are_chosen_for_large_curtois_models_only():
+    from scheduler.solve import LIGHT_PRESOLVE, lns_settings
+
+    # Instance14 (3572 decisions) keeps exact clone rounds; Instance22 (108 568) goes compact
+    # with 1-s rounds, where a clone's rounds would grow with the model (1.3 s at 131 k vars)
+    small = lns_settings("curtois", 2, 3_572, 12_000)
+    large = lns_settings("curtois", 2, 108_568, 130_907)
+    assert small[2]["compact"] is None and large[2]["compact"] == 0
+    assert small[0] == large[0] == 1.0
+    assert lns_settings("curtois", 2, 108_568, 130_907)[2]["threads"] == 2
+    assert lns_settings("curtois", 2, 9_000, 130_907)[0] > 1.0
+    # a unit of a region: clones, 0.2-s rounds with the light presolve
+    unit = lns_settings("finnish", 1, 1_950, 38_595)
+    assert unit[2]["compact"] is None and unit[:2] == (0.2, LIGHT_PRESOLVE)
