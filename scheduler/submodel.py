@@ -157,13 +157,14 @@ class CompactModels:
             self._set(i, v, v)
         self._opened = np.zeros(0, dtype=np.int64)
 
-    def _set(self, i: int, lo: int, hi: int) -> None:
+    def _set(self, i: int, *bounds: int) -> None:
+        """Variable i's domain to `bounds` ([lo, hi], or intervals with holes)."""
         dom = self.variables[i].domain
-        if len(dom) == 2:
-            dom[0], dom[1] = lo, hi
+        if len(dom) == len(bounds) == 2:
+            dom[0], dom[1] = bounds
         else:
             dom.clear()
-            dom.extend([lo, hi])
+            dom.extend(bounds)
 
     def build(self, free: set[tuple[int, int]], best: list[int]) -> cp_model.CpModel:
         s, proto = self.s, self.model.Proto()
@@ -172,16 +173,11 @@ class CompactModels:
         stale = np.union1d(stale, self._opened)
         for i, v in zip(stale.tolist(), target[stale].tolist(), strict=True):
             self._set(i, v, v)
-        self.vals = target.copy()
+        self.vals = target  # a fresh array: `best` is the caller's list
         mask = s.open_mask(free, self.margin)
         opened = np.nonzero(mask)[0]
         for i in opened.tolist():
-            dom = s.domains[i]
-            if len(dom) == 2:
-                self._set(i, dom[0], dom[1])
-            else:
-                self.variables[i].domain.clear()
-                self.variables[i].domain.extend(dom)
+            self._set(i, *s.domains[i])
         self._opened = opened
         proto.constraints.clear()
         add = proto.constraints.add
