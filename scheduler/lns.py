@@ -23,12 +23,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from constraints.context import EncodeContext
-from scheduler.submodel import CompactModels, Structure
+from scheduler.submodel import SHARED, CompactModels, Structure
 
 KINDS = ("employees", "window", "block")
+# "hot": a window around one of the incumbent's penalties (an unmet wish, a cover shortfall),
+# over its employee and a third of the others, or over everyone when the penalty is shared
+ALL_KINDS = (*KINDS, "hot")
 
 
 @dataclass
@@ -70,17 +74,20 @@ class _Search:
         self.best = list(start)
         self.best_obj = self.objective(self.best)
         self.kinds, self.adaptive = kinds, adaptive
-        self.size = {"employees": max(2, self.n_emp // 8), "window": 7, "block": 14}
+        self.size = {"employees": max(2, self.n_emp // 8), "window": 7, "block": 14, "hot": 10}
         self.score = dict.fromkeys(kinds, 1.0)
         self.stats = LnsStats(by_kind={k: [0, 0] for k in kinds})
         self.lock = threading.Lock()
         self.margin = compact or 0
+        self._hot: tuple[list[int], list] | None = None  # (incumbent, its paid terms' anchors)
+        self._terms: dict | None = None
         self.structure = Structure(ctx.model, self.cells, self.n_emp, self.n_days) \
-            if compact is not None else None
+            if compact is not None or "hot" in kinds else None
+        self.compact = compact is not None
 
     def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
         """One thread's way to a round's model: compact, or a clone of the whole model."""
-        if self.structure is None:
+        if not self.compact or self.structure is None:
             return self.sub_model
         return CompactModels(self.ctx.model, self.structure, self.best, self.margin).build
 
@@ -100,11 +107,77 @@ class _Search:
             emps = set(rng.sample(range(n_emp), min(n_emp, size)))
             return {k for k in self.cells if k[0] in emps}
         w = min(n_days, size)
+        if kind == "hot" and self.structure is not None:
+            hot = self.hot_terms()
+            if hot:
+                return self.around(rng.choice(hot), w, rng)
         d0 = rng.randrange(0, n_days - w + 1)
         if kind == "window":
             return {k for k in self.cells if d0 <= k[1] < d0 + w}
         emps = set(rng.sample(range(n_emp), min(n_emp, max(2, n_emp // 3))))
         return {k for k in self.cells if k[0] in emps and d0 <= k[1] < d0 + w}
+
+    def hot_terms(self) -> list[tuple[int, int, int]]:
+        """(employee or SHARED, first day, last day) of each objective term that the incumbent
+        pays for: an unmet wish, a cover shortfall (recomputed when the incumbent changes)."""
+        if self._hot is None or self._hot[0] is not self.best:
+            paid = np.nonzero(self.term_costs(self.best) > 0)[0]
+            self._hot = (self.best, [self._terms["anchor"][i] for i in paid.tolist()])
+        return self._hot[1]
+
+    def term_costs(self, values: list[int]) -> np.ndarray:
+        """Weight × amount of each objective term (as in `_term_table`) for `values`."""
+        t = self._terms or self._term_table()
+        vals = np.asarray(values, dtype=np.int64)
+        amounts = t["offset"] + np.add.reduceat(t["coeff"] * vals[t["var"]], t["start"]) \
+            if len(t["var"]) else t["offset"]
+        return t["weight"] * amounts
+
+    def _term_table(self) -> dict:
+        """The objective terms as flat arrays, with each term's employee and days."""
+        from ortools.sat.python import cp_model_helper as cmh
+
+        s = self.structure
+        weight, offset, start, var, coeff, anchor = [], [], [], [], [], []
+        for w, amount, _rule in self.ctx.objective_terms:
+            if isinstance(amount, int | bool):
+                continue
+            flat = cmh.FlatIntExpr(amount)
+            idx = [v.index for v in flat.vars]
+            if not idx:
+                continue
+            weight.append(w)
+            offset.append(flat.offset)
+            start.append(len(var))
+            var += idx
+            coeff += list(flat.coeffs)
+            owners = {int(s.owner[i]) for i in idx}
+            lo = min(int(s.lo[i]) for i in idx)
+            hi = max(int(s.hi[i]) for i in idx)
+            anchor.append((owners.pop() if len(owners) == 1 else SHARED, lo, hi))
+        self._terms = {"weight": np.asarray(weight, dtype=np.int64),
+                       "offset": np.asarray(offset, dtype=np.int64),
+                       "start": np.asarray(start, dtype=np.int64),
+                       "var": np.asarray(var, dtype=np.int64),
+                       "coeff": np.asarray(coeff, dtype=np.int64), "anchor": anchor}
+        return self._terms
+
+    def around(self, anchor: tuple[int, int, int], w: int,
+               rng: random.Random) -> set[tuple[int, int]]:
+        """A window of `w` days over a penalty's days, over its employee and a third of the
+        others, or over everyone when no one employee owns it."""
+        owner, lo, hi = anchor
+        n_days = self.n_days
+        if hi < 0 or lo >= n_days:  # tied to no day: anywhere in the period
+            lo = hi = rng.randrange(n_days)
+        d0 = rng.randrange(max(0, hi - w + 1), min(lo, n_days - w) + 1) \
+            if hi - lo + 1 < w else lo
+        days = range(d0, min(n_days, max(d0 + w, hi + 1)))
+        if owner < 0:
+            return {(e, d) for e in range(self.n_emp) for d in days if (e, d) in self.cells}
+        emps = set(rng.sample(range(self.n_emp), min(self.n_emp, max(2, self.n_emp // 3))))
+        emps.add(owner)
+        return {(e, d) for e in emps for d in days if (e, d) in self.cells}
 
     def sub_model(self, free: set[tuple[int, int]], best: list[int]) -> cp_model.CpModel:
         """A clone with every decision outside `free` fixed to `best`, hinted with `best`."""

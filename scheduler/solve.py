@@ -18,6 +18,7 @@ from constraints import RULES
 from constraints.checker import check_roster
 from constraints.context import EncodeContext
 from instances.models import Assignment, Instance, Profile, Roster
+from scheduler.lns import ALL_KINDS
 from scheduler.model import (
     build_model,
     complete_hint,
@@ -99,9 +100,12 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # the clone's presolve is cheap enough. On the region's wards compact rounds bought nothing
 # (u1, 60 s, four seeds: median 19.0 M clone, 19.25 M compact), so the Finnish catalogue keeps
 # the clones.
+# Curtois & Qu also draws "hot" neighbourhoods, windows around the incumbent's penalties: from
+# rosters stalled after 150 s, 150 s more on 2 cores gave Instance14 1300 → 1288 (without: 1298)
+# and 16 3339 → 3240 (without: 3338).
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
-                "compact": 0, "compact_above": 10_000},
+                "compact": 0, "compact_above": 10_000, "kinds": ALL_KINDS},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -278,6 +282,8 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
     params = dict(tuned["params"]) if tuned.get("params") else None
     extra = {"adaptive": tuned.get("adaptive", False), "compact": compact,
              "threads": workers if tuned.get("per_worker") else 1}
+    if "kinds" in tuned:
+        extra["kinds"] = tuned["kinds"]
     if workers == 1 and not tuned:
         # a unit of a decomposed region: on region-1000's wards, 8 s of 0.2-s rounds with one
         # presolve pass (no probing, no symmetry) beat 1-s rounds with the full presolve

@@ -111,6 +111,16 @@ class Structure:
             got = vmax >= 0
             owner[got & (vmin == vmax)] = vmin[got & (vmin == vmax)]
             owner[got & (vmin != vmax)] = SHARED
+        # a shared variable's days: those of the decisions and owned variables it sits with
+        # (a cover slack: its day), for neighbourhoods anchored on a penalty (scheduler/lns.py)
+        rest = owner[var] == _UNKNOWN
+        placed = ~rest & (hi[var] >= 0)
+        clo = np.full(nc, _BIG, dtype=np.int64)
+        chi = np.full(nc, -1, dtype=np.int64)
+        np.minimum.at(clo, con[placed], lo[var[placed]])
+        np.maximum.at(chi, con[placed], hi[var[placed]])
+        np.minimum.at(lo, var[rest], clo[con[rest]])
+        np.maximum.at(hi, var[rest], chi[con[rest]])
         owner[owner == _UNKNOWN] = SHARED
         self.owner, self.lo, self.hi = owner, lo, hi
 

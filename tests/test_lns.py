@@ -52,3 +52,46 @@ def test_a_failing_callback_in_a_round_thread_reaches_the_caller():
     # the start is a hard-rules-only roster (phase 1), so an early round improves and calls back
     with pytest.raises(RuntimeError, match="progress sink gone"):
         improve(ctx, start, 20.0, workers=2, threads=2, round_limit=0.5, on_improve=boom)
+
+
+def test_hot_neighbourhoods_sit_on_the_checkers_penalties():
+    """Every penalty the checker finds on an employee's day is an objective term the LNS sees
+    as paid, anchored on that employee (or shared) over that day; the paid terms sum to the
+    objective; a hot neighbourhood covers its anchor."""
+    import random
+
+    from scheduler.lns import ALL_KINDS, ObjectiveEval, _Search
+
+    inst, prof, ctx, start = _start()
+    search = _Search(ctx, start, ALL_KINDS, adaptive=True)
+    hot = search.hot_terms()
+    costs = search.term_costs(start)
+    paid = int(costs[costs > 0].sum())
+    fixed = sum(w * int(a) for w, a, _r in ctx.objective_terms if isinstance(a, int | bool))
+    assert paid + fixed == ObjectiveEval(ctx)(start) and len(hot) > 0
+    rep = check_roster(inst, _roster(ctx, start), prof)
+    index = {e.id: i for i, e in enumerate(ctx.employees)}
+    day = {d: i for i, d in enumerate(inst.days)}
+    for p in rep.penalties:
+        if p.employee is None or p.date is None or p.date not in day:
+            continue
+        e, d = index[p.employee], day[p.date]
+        assert any(owner in (e, -2) and lo <= d <= hi for owner, lo, hi in hot), p.message
+    rng = random.Random(3)
+    for anchor in rng.sample(hot, min(20, len(hot))):
+        free = search.around(anchor, 7, rng)
+        owner, lo, hi = anchor
+        days = {d for _e, d in free}
+        assert min(days) <= max(lo, 0) and max(days) >= min(hi, inst.n_days - 1)
+        if owner >= 0:
+            assert any(e == owner for e, _d in free)
+
+
+def test_lns_with_hot_neighbourhoods_keeps_every_hard_rule():
+    inst, prof, ctx, start = _start()
+    best, obj, stats = improve(ctx, start, 3.0, workers=2, threads=2, adaptive=True,
+                               round_limit=0.5, kinds=("hot",))
+    assert stats.rounds >= 2 and stats.by_kind["hot"][0] == stats.rounds
+    rep = check_roster(inst, _roster(ctx, best), prof)
+    assert rep.violations == [] and rep.objective == obj
+    assert obj < check_roster(inst, _roster(ctx, start), prof).objective
