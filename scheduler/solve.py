@@ -18,7 +18,6 @@ from constraints import RULES
 from constraints.checker import check_roster
 from constraints.context import EncodeContext
 from instances.models import Assignment, Instance, Profile, Roster
-from scheduler.lns import ALL_KINDS
 from scheduler.model import (
     build_model,
     complete_hint,
@@ -100,12 +99,13 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # the clone's presolve is cheap enough. On the region's wards compact rounds bought nothing
 # (u1, 60 s, four seeds: median 19.0 M clone, 19.25 M compact), so the Finnish catalogue keeps
 # the clones.
-# Curtois & Qu also draws "hot" neighbourhoods, windows around the incumbent's penalties: from
-# rosters stalled after 150 s, 150 s more on 2 cores gave Instance14 1300 → 1288 (without: 1298)
-# and 16 3339 → 3240 (without: 3338).
+# "Hot" neighbourhoods (windows around the incumbent's penalties, scheduler/lns.py) are not
+# drawn: from rosters stalled after 150 s they helped (Instance14 1288 vs 1298, 16 3240 vs 3338
+# in 150 s more) but full 600-s runs came out worse (8 1424 vs 1344, 14 1293 vs 1285, 12 4072 vs
+# 4070; benchmarks/README.md). A catalogue may still name them under "kinds".
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
-                "compact": 0, "compact_above": 10_000, "kinds": ALL_KINDS},
+                "compact": 0, "compact_above": 10_000},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.

@@ -89,3 +89,17 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
     # a unit of a region: clones, 0.2-s rounds with the light presolve
     unit = lns_settings("finnish", 1, 1_950, 38_595)
     assert unit[2]["compact"] is None and unit[:2] == (0.2, LIGHT_PRESOLVE)
+    # neighbourhood kinds: the default three unless the catalogue names its own
+    assert "kinds" not in small[2]
+
+
+def test_a_catalogue_may_name_its_neighbourhood_kinds(monkeypatch):
+    import importlib
+
+    from scheduler.lns import ALL_KINDS
+
+    mod = importlib.import_module("scheduler.solve")  # the module, not the function
+
+    monkeypatch.setitem(mod.LNS_BY_CATALOGUE, "curtois",
+                        {**mod.LNS_BY_CATALOGUE["curtois"], "kinds": ALL_KINDS})
+    assert mod.lns_settings("curtois", 2, 3_572, 12_000)[2]["kinds"] == ALL_KINDS
