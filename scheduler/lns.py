@@ -87,7 +87,7 @@ class _Search:
 
     def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
         """One thread's way to a round's model: compact, or a clone of the whole model."""
-        if not self.compact or self.structure is None:
+        if not self.compact:
             return self.sub_model
         return CompactModels(self.ctx.model, self.structure, self.best, self.margin).build
 

@@ -101,8 +101,8 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # the clones.
 # "Hot" neighbourhoods (windows around the incumbent's penalties, scheduler/lns.py) are not
 # drawn: from rosters stalled after 150 s they helped (Instance14 1288 vs 1298, 16 3240 vs 3338
-# in 150 s more) but full 600-s runs came out worse (8 1424 vs 1344, 14 1293 vs 1285, 12 4072 vs
-# 4070; benchmarks/README.md). A catalogue may still name them under "kinds".
+# in 150 s more) but full 600-s runs came out worse (8 1424 vs 1344, 14 1293 vs 1285, 16 3432 vs
+# 3243, 12 4072 vs 4070; benchmarks/README.md). A catalogue may still name them under "kinds".
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000},
