@@ -39,6 +39,8 @@ LNS_ABOVE = 2000
 # penalty, 90 % wishes) in 30 s.
 LNS_ABOVE_ONE_WORKER = 300
 LNS_ROUND_S = 1.0
+# LNS round of a region's unit (one worker, light presolve): see lns_settings
+UNIT_ROUND_S = 0.4
 LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "symmetry_level": 0}
 # Above this many employees in several units, the float pool is allocated and the units are
 # solved in parallel processes (scheduler/decompose.py): one model of a 1000-person region finds
@@ -287,8 +289,10 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
     if workers == 1 and not tuned:
         # a unit of a decomposed region: on region-1000's wards, 8 s of 0.2-s rounds with one
         # presolve pass (no probing, no symmetry) beat 1-s rounds with the full presolve
-        # (e.g. 29.6 M → 23.6 M against 25.8 M; benchmarks/README.md)
-        round_s, params = 0.2, LIGHT_PRESOLVE
+        # (e.g. 29.6 M → 23.6 M against 25.8 M; benchmarks/README.md). With the ~30 s a unit
+        # gets in a 10-min region solve, 0.4-s rounds win: that presolve pass alone takes
+        # 0.1–0.2 s of a round on a 33-person ward (benchmarks/README.md, "round length").
+        round_s, params = UNIT_ROUND_S, LIGHT_PRESOLVE
     return round_s, params, extra
 
 

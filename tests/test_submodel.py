@@ -86,9 +86,9 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
     assert small[0] == large[0] == 1.0
     assert lns_settings("curtois", 2, 108_568, 130_907)[2]["threads"] == 2
     assert lns_settings("curtois", 2, 9_000, 130_907)[0] > 1.0
-    # a unit of a region: clones, 0.2-s rounds with the light presolve
+    # a unit of a region: clones, 0.4-s rounds with the light presolve
     unit = lns_settings("finnish", 1, 1_950, 38_595)
-    assert unit[2]["compact"] is None and unit[:2] == (0.2, LIGHT_PRESOLVE)
+    assert unit[2]["compact"] is None and unit[:2] == (0.4, LIGHT_PRESOLVE)
     # neighbourhood kinds: the default three unless the catalogue names its own
     assert "kinds" not in small[2]
 
