@@ -3,10 +3,12 @@
 One CP-SAT model of 1000 employees does not find a first roster in 90 s on 2 cores, but every rule
 is local to an employee or a unit. So the float pool (varahenkilöstö) is first allocated, each
 float employee to the one unit that needs their hours most; the units are then independent and
-are solved in parallel processes, each with its share of the time budget; the remaining time
-goes to improvement rounds that re-solve each unit from its own roster (warm start), the units
-with the largest objective first. Every roster handed back is a union of valid unit rosters, so
-it meets every hard rule, and the best one so far is always at hand.
+are solved in parallel processes, each with its share of the time budget. Then pairs of units
+that a float employee links become one part (float_pairs), so that employee's hours may move
+between the two units during the period; the remaining time goes to improvement rounds that
+re-solve each part from its own roster (warm start), the parts with the largest objective first.
+Every roster handed back is a union of valid part rosters, so it meets every hard rule, and the
+best one so far is always at hand.
 """
 
 from __future__ import annotations
@@ -29,6 +31,17 @@ FIRST_MIN_S = 1.5
 # (1.5 s a unit) to 16–33 (2.4 s a unit, 45 s in all) at a 60-s budget; units that reach zero
 # open shifts stop early, so this costs little where the units are easy.
 FIRST_PER_EMPLOYEE_S = 0.09
+
+
+@dataclass
+class PartState:
+    units: list[str]
+    employees: list[str]
+    status: str = "UNKNOWN"
+    objective: float | None = None
+    bound: float | None = None
+    roster: list[dict] | None = None
+    open_shifts: int | None = None
 
 
 @dataclass
@@ -123,15 +136,55 @@ def allocate_float_pool(instance: Instance) -> FloatAllocation:
 def allocated_instance(instance: Instance, alloc: FloatAllocation) -> Instance:
     """The same instance with each float employee in their allocated unit only."""
     data = instance.model_dump()
-    for emp in data["employees"]:
+    for i, emp in enumerate(data["employees"]):
         unit = alloc.unit_of.get(emp["id"])
         if unit is not None:
-            emp["units"] = [unit]
-            emp["locked"] = [lk for lk in emp.get("locked", [])
-                             if lk.get("unit") in (None, unit)]
+            data["employees"][i] = restricted_employee(emp, [unit])
     data["public_holidays"] = sorted(instance.holiday_set)
     return Instance.model_validate(data)
 
+
+def restricted_employee(emp: dict, units: list[str]) -> dict:
+    """An employee's data (`Employee.model_dump()`) working only in `units`, the first their
+    home for this solve, and in the units of their locked shifts: a planner's lock is never
+    dropped, and a lock in the home unit stays there (it names no unit) when the home changes."""
+    locked = [{**lk, "unit": lk.get("unit") or emp["units"][0]} for lk in emp.get("locked", [])]
+    keep = list(dict.fromkeys([*units, *(lk["unit"] for lk in locked)]))
+    return {**emp, "units": keep, "locked": locked}
+
+
+def float_pairs(parts: list[PartState], contract_units: dict[str, list[str]],
+                max_employees: int) -> list[tuple[int, int]]:
+    """Disjoint pairs of parts linked by a float-pool employee (their contract allows a unit of
+    the other part), the pair with the highest objective per employee first.
+
+    Solved as one, the pair lets that employee's hours move between the two units during the
+    period (a week here, a week there), where the allocation gave all of them to one unit.
+    """
+    part_of = {u: i for i, p in enumerate(parts) for u in p.units}
+    pairs: set[tuple[int, int]] = set()
+    for i, p in enumerate(parts):
+        for emp in p.employees:
+            for u in contract_units.get(emp, []):
+                j = part_of.get(u, i)
+                if j != i and len(p.employees) + len(parts[j].employees) <= max_employees:
+                    pairs.add((min(i, j), max(i, j)))
+
+    def load(i: int) -> float:
+        return (parts[i].objective or 0.0) / max(1, len(parts[i].employees))
+
+    used: set[int] = set()
+    out = []
+    for i, j in sorted(pairs, key=lambda ij: (-max(load(ij[0]), load(ij[1])), ij)):
+        if i not in used and j not in used:
+            used |= {i, j}
+            out.append((i, j))
+    return out
+
+
+# Parts linked by a float-pool employee are solved as one up to this many employees (0: never);
+# see float_pairs.
+PAIR_MAX_EMPLOYEES = 80
 
 # An improvement round does not start a unit with less time than this before the deadline: its
 # full model alone takes ~2 s to build in Python for 35 people.
@@ -168,19 +221,11 @@ def _solve_part(payload: tuple[dict, dict, float, int, int, list[dict] | None, b
             ["assignments"]}
 
 
-@dataclass
-class PartState:
-    units: list[str]
-    employees: list[str]
-    status: str = "UNKNOWN"
-    objective: float | None = None
-    bound: float | None = None
-    roster: list[dict] | None = None
-    open_shifts: int | None = None
 
 
 def solve_decomposed(instance: Instance, profile: Profile, options, progress=None,
-                     *, jobs: int | None = None, first_share: float = 0.3):
+                     *, jobs: int | None = None, first_share: float = 0.3,
+                     pair_max: int | None = None):
     """Float pool → units → parallel unit solves → improvement rounds; a SolveResult."""
     from scheduler.model import components, sub_data
     from scheduler.solve import Progress, SolveResult
@@ -200,7 +245,11 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
     for a in options.hint.assignments if options.hint else []:
         hint_all[a.employee].append(a.model_dump(mode="json"))
 
+    n_units = len(flat.units)
+
     def report(done: int) -> None:
+        """`done`: units whose part finished in this round (progress is told in units, which
+        the planner knows, not in parts)."""
         objs = [p.objective for p in parts if p.objective is not None]
         el = time.monotonic() - t0
         total = sum(objs) if objs else None
@@ -213,10 +262,11 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
 
                 def roster() -> Roster:
                     return Roster.model_validate({"assignments": rows})
-            progress(Progress(done, len(parts), total, None, el,
+            progress(Progress(done, n_units, total, None, el,
                               min(1.0, el / max(options.time_limit, 1e-9)),
                               open_shifts=sum(p.open_shifts or 0 for p in parts),
-                              parts_done=len(objs), roster=roster))
+                              parts_done=sum(len(p.units) for p in parts
+                                             if p.objective is not None), roster=roster))
 
     def run_round(budget: float, order: list[int], warm: bool, seed: int,
                   first_only: bool = False) -> None:
@@ -234,7 +284,8 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
                 limit = max(FIRST_MIN_S if first_only else 2.0, per_job * sizes[i])
                 futures[pool.submit(_solve_part, (subs[i], prof, limit, workers, seed, hint,
                                                   first_only, deadline))] = i
-            for n, fut in enumerate(as_completed(futures), start=1):
+            units_done = 0
+            for fut in as_completed(futures):
                 if warm and not first_only and options.stop and options.stop():
                     for f in futures:  # cancelled: improvement units not yet started are dropped
                         f.cancel()
@@ -251,7 +302,8 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
                         got["open_shifts"])
                 elif p.roster is None:
                     p.status = got["status"]
-                report(n)
+                units_done += len(p.units)
+                report(units_done)
 
     # round 1: every unit's first valid roster (phase 1 only: hard rules, open shifts
     # minimised), so a complete region roster exists as early as possible
@@ -262,6 +314,32 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
     first = min(0.75 * t, max(first_share * t, FIRST_PER_EMPLOYEE_S * n / jobs)) \
         if len(parts) > 1 else t
     run_round(first, list(range(len(parts))), warm=False, seed=options.seed, first_only=True)
+    pair_max = PAIR_MAX_EMPLOYEES if pair_max is None else pair_max
+    if pair_max and all(p.roster is not None for p in parts):
+        # float rounds: parts linked by a float-pool employee become one, so the improvement
+        # rounds below may move that employee's hours between the two units
+        contract = {e.id: list(e.units) for e in instance.employees if len(e.units) > 1}
+        orig = {e["id"]: e for e in instance.model_dump(mode="json")["employees"]}
+        row = {e["id"]: k for k, e in enumerate(data["employees"])}
+        pairs = float_pairs(parts, contract, pair_max)
+        paired = {k for ij in pairs for k in ij}
+        merged = []
+        for i, j in pairs:
+            a, b = parts[i], parts[j]
+            m = PartState(units=a.units + b.units, employees=a.employees + b.employees,
+                          status="FEASIBLE", objective=(a.objective or 0) + (b.objective or 0),
+                          roster=[*(a.roster or []), *(b.roster or [])],
+                          open_shifts=(a.open_shifts or 0) + (b.open_shifts or 0))
+            for emp in m.employees:
+                if emp in contract:
+                    home = alloc.unit_of[emp]
+                    data["employees"][row[emp]] = restricted_employee(
+                        orig[emp], [home, *(u for u in contract[emp]
+                                            if u in m.units and u != home)])
+            merged.append(m)
+        parts[:] = merged + [p for k, p in enumerate(parts) if k not in paired]
+        sizes[:] = [max(1, len(p.employees)) for p in parts]
+        subs[:] = [sub_data(data, holidays, p.units, p.employees) for p in parts]
     rounds = 0
     # the region's roster assembled and checked after the last round (~2 s for 1000 people)
     finish_s = 1.0 + len(instance.employees) / 500

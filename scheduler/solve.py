@@ -41,6 +41,7 @@ LNS_ABOVE_ONE_WORKER = 300
 LNS_ROUND_S = 1.0
 # LNS round of a region's unit (one worker, light presolve): see lns_settings
 UNIT_ROUND_S = 0.4
+UNIT_ROUND_VARIABLES = 40_000  # a 33-person ward's model has 38 600
 LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "symmetry_level": 0}
 # Above this many employees in several units, the float pool is allocated and the units are
 # solved in parallel processes (scheduler/decompose.py): one model of a 1000-person region finds
@@ -137,7 +138,8 @@ class Progress:
     elapsed: float
     fraction: float  # of the time budget used
     open_shifts: int | None = None  # in the parts with a roster (decomposed solves)
-    parts_done: int | None = None  # parts with a roster so far (decomposed solves)
+    parts_done: int | None = None  # decomposed solves: units with a roster so far (then
+    # `part`/`parts` count units too)
     # the best complete roster so far (SolveOptions.keep_best), built when called
     roster: Callable[[], Roster] | None = None
 
@@ -291,8 +293,10 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
         # presolve pass (no probing, no symmetry) beat 1-s rounds with the full presolve
         # (e.g. 29.6 M → 23.6 M against 25.8 M; benchmarks/README.md). With the ~30 s a unit
         # gets in a 10-min region solve, 0.4-s rounds win: that presolve pass alone takes
-        # 0.1–0.2 s of a round on a 33-person ward (benchmarks/README.md, "round length").
-        round_s, params = UNIT_ROUND_S, LIGHT_PRESOLVE
+        # 0.1–0.2 s of a round on a 33-person ward (benchmarks/README.md, "round length"), and
+        # grows with the model (two units solved as one, scheduler/decompose.py)
+        round_s = UNIT_ROUND_S * max(1.0, variables / UNIT_ROUND_VARIABLES)
+        params = LIGHT_PRESOLVE
     return round_s, params, extra
 
 

@@ -6,7 +6,15 @@ from constraints.checker import check_roster
 from instances.generator import PRESETS
 from instances.models import Profile
 from scheduler import SolveOptions, solve
-from scheduler.decompose import allocate_float_pool, allocated_instance, unit_shortfall
+from scheduler.decompose import (
+    PAIR_MAX_EMPLOYEES,
+    PartState,
+    allocate_float_pool,
+    allocated_instance,
+    float_pairs,
+    unit_shortfall,
+)
+from scheduler.model import components
 
 
 def test_region_presets_have_units_of_every_kind_and_a_five_percent_float_pool():
@@ -39,16 +47,32 @@ def test_float_pool_goes_to_the_units_short_the_most():
 def test_decomposed_solve_gives_a_valid_roster_whose_objective_the_checker_confirms():
     inst = PRESETS["mixed"](0)
     prof = Profile()
-    res = solve(inst, prof, SolveOptions(time_limit=20, workers=2, decompose=True, jobs=2))
-    assert res.ok and res.parts == len(inst.units)
+    seen = []
+    res = solve(inst, prof, SolveOptions(time_limit=20, workers=2, decompose=True, jobs=2),
+                progress=seen.append)
+    assert res.ok
+    # progress is told in units, also once two of them are solved as one part
+    assert {p.parts for p in seen} == {len(inst.units)}
+    assert seen[-1].parts_done == len(inst.units)
     rep = check_roster(inst, res.roster, prof)
     assert rep.violations == [], [v.message for v in rep.violations][:5]
     assert rep.objective == round(res.objective)
-    # a float employee works only in the unit allocated to them
+    # a float employee works in the unit allocated to them, or in the other unit of the pair
+    # their contract links it to (solved as one part), never elsewhere
     alloc = allocate_float_pool(inst)
+    flat = allocated_instance(inst, alloc)
+    home_parts = [PartState(units=u, employees=e) for u, e in components(flat)]
+    contract = {e.id: e.units for e in inst.employees if len(e.units) > 1}
+    pairs = float_pairs(home_parts, contract, PAIR_MAX_EMPLOYEES)
+    assert pairs and res.parts == len(inst.units) - len(pairs)
+    paired_with = {alloc.unit_of[f]: {alloc.unit_of[f]} for f in contract}
+    for i, j in pairs:
+        both = set(home_parts[i].units) | set(home_parts[j].units)
+        paired_with.update(dict.fromkeys(both, both))
     for a in res.roster.assignments:
         if a.employee in alloc.unit_of:
-            assert a.unit == alloc.unit_of[a.employee]
+            assert a.unit in contract[a.employee]
+            assert a.unit in paired_with[alloc.unit_of[a.employee]]
 
 
 def test_warm_start_from_a_valid_roster_never_makes_it_worse():
@@ -137,3 +161,82 @@ def test_a_one_worker_unit_under_the_lns_threshold_still_improves_its_warm_start
     assert again.bound is None  # improved by the LNS (no bound), not CP-SAT's full search
     assert again.objective < first.objective
     assert check_roster(inst, again.roster, prof).violations == []
+
+
+def test_float_pairs_are_disjoint_linked_by_a_float_and_worst_first():
+    # U1–U2 and U3–U4 are linked by float employees, U5 by none; U4 carries the most per person
+    parts = [PartState(units=["U1"], employees=["a", "f1"], objective=100),
+             PartState(units=["U2"], employees=["b"], objective=50),
+             PartState(units=["U3"], employees=["c", "f2"], objective=100),
+             PartState(units=["U4"], employees=["d"], objective=400),
+             PartState(units=["U5"], employees=["e"], objective=900)]
+    contract = {"f1": ["U1", "U2", "U3"], "f2": ["U3", "U4"]}
+    pairs = float_pairs(parts, contract, 10)
+    # U3 goes with U4 (the worst load, 400 a person) first; then U1 with U2, U3 being taken
+    assert pairs == [(2, 3), (0, 1)]
+    # a pair larger than the cap is not formed
+    assert float_pairs(parts, contract, 2) == []
+    assert float_pairs(parts, {}, 10) == []
+
+
+def test_a_float_round_moves_a_float_employees_hours_where_both_units_need_them():
+    """Two wards, one float nurse (home U1). U2 is short the most, so the allocation gives her
+    to U2, leaving U1 short; solved as one part, she works in both and fewer shifts stay open."""
+    from datetime import timedelta
+
+    from instances.models import Demand, Unit
+    from scheduler.decompose import solve_decomposed
+    from tests.factory import START, employee, make_instance
+
+    units = [Unit(id="U1", name="Osasto 1"), Unit(id="U2", name="Osasto 2")]
+    demand = ([Demand(unit="U1", date=START + timedelta(days=d), shift="A", minimum=1)
+               for d in range(21)]
+              + [Demand(unit="U2", date=START + timedelta(days=d), shift="A",
+                        minimum=2 if d < 16 else 1) for d in range(21)])
+    emps = [employee(1, units=["U1", "U2"]), employee(2), employee(3, units=["U2"]),
+            employee(4, units=["U2"])]
+    inst = make_instance(weeks=3, employees=emps, units=units, demand=demand)
+    assert allocate_float_pool(inst).unit_of == {"e1": "U2"}
+    prof = Profile()
+    opts = SolveOptions(time_limit=10, workers=2, decompose=True, jobs=2)
+    apart = solve_decomposed(inst, prof, opts, pair_max=0)
+    res = solve_decomposed(inst, prof, opts)
+    assert apart.parts == 2 and res.parts == 1  # U1 and U2 became one part
+    rep = check_roster(inst, res.roster, prof)
+    assert rep.violations == [], [v.message for v in rep.violations][:5]
+    assert rep.objective == round(res.objective)
+    assert {a.unit for a in res.roster.assignments if a.employee == "e1"} == {"U1", "U2"}
+    before = check_roster(inst, apart.roster, prof).kpis["open_shifts"]
+    assert rep.kpis["open_shifts"] < before
+
+
+def test_a_float_employees_locked_shift_is_kept_wherever_the_allocation_sends_them():
+    """The allocation sends the float nurse to U2; her shift locked in her home unit U1 (the lock
+    names no unit) stays in U1, so U1 and U2 are solved together even without float rounds."""
+    from datetime import timedelta
+
+    from instances.models import Demand, LockedShift, Unit
+    from scheduler.decompose import solve_decomposed
+    from tests.factory import START, employee, make_instance
+
+    units = [Unit(id="U1", name="Osasto 1"), Unit(id="U2", name="Osasto 2")]
+    demand = ([Demand(unit="U1", date=START + timedelta(days=d), shift="A", minimum=1)
+               for d in range(21)]
+              + [Demand(unit="U2", date=START + timedelta(days=d), shift="A",
+                        minimum=2 if d < 16 else 1) for d in range(21)])
+    lock = LockedShift(date=START + timedelta(days=2), shift="I")
+    emps = [employee(1, units=["U1", "U2"], locked=[lock]), employee(2),
+            employee(3, units=["U2"]), employee(4, units=["U2"])]
+    inst = make_instance(weeks=3, employees=emps, units=units, demand=demand)
+    alloc = allocate_float_pool(inst)
+    assert alloc.unit_of == {"e1": "U2"}
+    e1 = next(e for e in allocated_instance(inst, alloc).employees if e.id == "e1")
+    assert e1.units == ["U2", "U1"] and e1.locked[0].unit == "U1"
+    prof = Profile()
+    res = solve_decomposed(inst, prof, SolveOptions(time_limit=8, workers=2, jobs=2),
+                           pair_max=0)
+    assert res.ok and res.parts == 1
+    rep = check_roster(inst, res.roster, prof)
+    assert rep.violations == [], [v.message for v in rep.violations][:5]
+    kept = [a for a in res.roster.assignments if a.employee == "e1" and a.date == lock.date]
+    assert [(a.shift, a.unit) for a in kept] == [("I", "U1")]

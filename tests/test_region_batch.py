@@ -13,6 +13,7 @@ def _check(row: RegionRow) -> None:
     assert row.status in ("OPTIMAL", "FEASIBLE")
     assert row.hard_violations == 0
     assert row.objective is not None and row.first_roster_s is not None
+    assert 0 <= row.penalties < row.objective
     assert 0 <= row.wishes_fulfilled_pct <= 100 and row.peak_mem_mb > 0
 
 

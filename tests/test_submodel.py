@@ -89,6 +89,8 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
     # a unit of a region: clones, 0.4-s rounds with the light presolve
     unit = lns_settings("finnish", 1, 1_950, 38_595)
     assert unit[2]["compact"] is None and unit[:2] == (0.4, LIGHT_PRESOLVE)
+    # two units solved as one: the presolve pass takes longer, so does the round
+    assert lns_settings("finnish", 1, 3_900, 80_000)[0] == 0.8
     # neighbourhood kinds: the default three unless the catalogue names its own
     assert "kinds" not in small[2]
 
