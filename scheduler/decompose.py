@@ -3,9 +3,10 @@
 One CP-SAT model of 1000 employees does not find a first roster in 90 s on 2 cores, but every rule
 is local to an employee or a unit. So the float pool (varahenkilöstö) is first allocated, each
 float employee to the one unit that needs their hours most; the units are then independent and
-are solved in parallel processes, each with its share of the time budget. Then pairs of units
-that a float employee links become one part (float_pairs), so that employee's hours may move
-between the two units during the period; the remaining time goes to improvement rounds that
+are solved in parallel processes, each with its share of the time budget. On request, pairs of
+units that a float employee links then become one part (float_pairs), so that employee's hours
+may move between the two units during the period. The remaining time goes to improvement rounds
+that
 re-solve each part from its own roster (warm start), the parts with the largest objective first.
 Every roster handed back is a union of valid part rosters, so it meets every hard rule, and the
 best one so far is always at hand.
@@ -182,8 +183,11 @@ def float_pairs(parts: list[PartState], contract_units: dict[str, list[str]],
     return out
 
 
-# Parts linked by a float-pool employee are solved as one up to this many employees (0: never);
-# see float_pairs.
+# Float rounds (SolveOptions.float_pairs): parts linked by a float-pool employee solved as one,
+# up to this many employees. Off by default: region-300, 180 s, 2 cores, seed 0, every unit went
+# into a pair of 38–60 people, and the larger models' slower LNS rounds cost more than the float
+# freedom bought (objective 170.2 M, penalties 19.3 M, wishes 71.2 % against 165.5 M, 15.1 M,
+# 78.8 % without; benchmarks/README.md).
 PAIR_MAX_EMPLOYEES = 80
 
 # An improvement round does not start a unit with less time than this before the deadline: its
@@ -226,7 +230,9 @@ def _solve_part(payload: tuple[dict, dict, float, int, int, list[dict] | None, b
 def solve_decomposed(instance: Instance, profile: Profile, options, progress=None,
                      *, jobs: int | None = None, first_share: float = 0.3,
                      pair_max: int | None = None):
-    """Float pool → units → parallel unit solves → improvement rounds; a SolveResult."""
+    """Float pool → units → parallel unit solves → improvement rounds; a SolveResult.
+
+    `pair_max`: float rounds' largest pair (None: `options.float_pairs`; 0: none)."""
     from scheduler.model import components, sub_data
     from scheduler.solve import Progress, SolveResult
 
@@ -314,7 +320,7 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
     first = min(0.75 * t, max(first_share * t, FIRST_PER_EMPLOYEE_S * n / jobs)) \
         if len(parts) > 1 else t
     run_round(first, list(range(len(parts))), warm=False, seed=options.seed, first_only=True)
-    pair_max = PAIR_MAX_EMPLOYEES if pair_max is None else pair_max
+    pair_max = options.float_pairs if pair_max is None else pair_max
     if pair_max and all(p.roster is not None for p in parts):
         # float rounds: parts linked by a float-pool employee become one, so the improvement
         # rounds below may move that employee's hours between the two units

@@ -61,6 +61,10 @@ class SolveOptions:
     lns_above: int | None = None  # decisions above which phase 2 is our LNS; None: default
     decompose: bool | None = None  # float pool → units in parallel processes; None: by size
     jobs: int | None = None  # processes for the unit parts; None: CPU count
+    # decomposed solves: after the first rosters, pairs of units linked by a float employee are
+    # solved as one part up to this many people (scheduler/decompose.py, PAIR_MAX_EMPLOYEES
+    # suggested); 0: never — measured worse at region-300@180 s
+    float_pairs: int = 0
     first_only: bool = False  # stop after phase 1: a valid roster, open shifts minimised
     # variants: (earlier variant's shifts, changes required, its label) — a hard constraint
     # (constraints/variant_difference.py); whole-instance solves only

@@ -48,8 +48,8 @@ def test_decomposed_solve_gives_a_valid_roster_whose_objective_the_checker_confi
     inst = PRESETS["mixed"](0)
     prof = Profile()
     seen = []
-    res = solve(inst, prof, SolveOptions(time_limit=20, workers=2, decompose=True, jobs=2),
-                progress=seen.append)
+    res = solve(inst, prof, SolveOptions(time_limit=20, workers=2, decompose=True, jobs=2,
+                                         float_pairs=PAIR_MAX_EMPLOYEES), progress=seen.append)
     assert res.ok
     # progress is told in units, also once two of them are solved as one part
     assert {p.parts for p in seen} == {len(inst.units)}
@@ -199,8 +199,8 @@ def test_a_float_round_moves_a_float_employees_hours_where_both_units_need_them(
     assert allocate_float_pool(inst).unit_of == {"e1": "U2"}
     prof = Profile()
     opts = SolveOptions(time_limit=10, workers=2, decompose=True, jobs=2)
-    apart = solve_decomposed(inst, prof, opts, pair_max=0)
-    res = solve_decomposed(inst, prof, opts)
+    apart = solve_decomposed(inst, prof, opts)  # float rounds are off by default
+    res = solve_decomposed(inst, prof, opts, pair_max=PAIR_MAX_EMPLOYEES)
     assert apart.parts == 2 and res.parts == 1  # U1 and U2 became one part
     rep = check_roster(inst, res.roster, prof)
     assert rep.violations == [], [v.message for v in rep.violations][:5]
