@@ -6,10 +6,9 @@ float employee to the one unit that needs their hours most; the units are then i
 are solved in parallel processes, each with its share of the time budget. On request, pairs of
 units that a float employee links then become one part (float_pairs), so that employee's hours
 may move between the two units during the period. The remaining time goes to improvement rounds
-that
-re-solve each part from its own roster (warm start), the parts with the largest objective first.
-Every roster handed back is a union of valid part rosters, so it meets every hard rule, and the
-best one so far is always at hand.
+that re-solve each part from its own roster (warm start), the parts with the largest objective
+first. Every roster handed back is a union of valid part rosters, so it meets every hard rule,
+and the best one so far is always at hand.
 """
 
 from __future__ import annotations
@@ -183,6 +182,32 @@ def float_pairs(parts: list[PartState], contract_units: dict[str, list[str]],
     return out
 
 
+def merge_float_pairs(instance: Instance, alloc: FloatAllocation, parts: list[PartState],
+                      data: dict, pair_max: int) -> list[PartState]:
+    """The parts with each of `float_pairs` made one, its roster the union of the two (valid
+    in the pair as well); `data` (the allocated instance's, JSON mode) then lets those float
+    employees work in both units, their allocated unit staying their home."""
+    contract = {e.id: list(e.units) for e in instance.employees if len(e.units) > 1}
+    orig = {e["id"]: e for e in instance.model_dump(mode="json")["employees"]}
+    row = {e["id"]: k for k, e in enumerate(data["employees"])}
+    pairs = float_pairs(parts, contract, pair_max)
+    paired = {k for ij in pairs for k in ij}
+    merged = []
+    for i, j in pairs:
+        a, b = parts[i], parts[j]
+        m = PartState(units=a.units + b.units, employees=a.employees + b.employees,
+                      status="FEASIBLE", objective=(a.objective or 0) + (b.objective or 0),
+                      roster=[*(a.roster or []), *(b.roster or [])],
+                      open_shifts=(a.open_shifts or 0) + (b.open_shifts or 0))
+        for emp in m.employees:
+            if emp in contract:
+                home = alloc.unit_of[emp]
+                others = [u for u in contract[emp] if u in m.units and u != home]
+                data["employees"][row[emp]] = restricted_employee(orig[emp], [home, *others])
+        merged.append(m)
+    return merged + [p for k, p in enumerate(parts) if k not in paired]
+
+
 # Float rounds (SolveOptions.float_pairs): parts linked by a float-pool employee solved as one,
 # up to this many employees. Off by default: region-300, 180 s, 2 cores, seed 0, every unit went
 # into a pair of 38–60 people, and the larger models' slower LNS rounds cost more than the float
@@ -223,8 +248,6 @@ def _solve_part(payload: tuple[dict, dict, float, int, int, list[dict] | None, b
             "open_shifts": open_shifts,
             "roster": None if res.roster is None else res.roster.model_dump(mode="json")
             ["assignments"]}
-
-
 
 
 def solve_decomposed(instance: Instance, profile: Profile, options, progress=None,
@@ -324,26 +347,7 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
     if pair_max and all(p.roster is not None for p in parts):
         # float rounds: parts linked by a float-pool employee become one, so the improvement
         # rounds below may move that employee's hours between the two units
-        contract = {e.id: list(e.units) for e in instance.employees if len(e.units) > 1}
-        orig = {e["id"]: e for e in instance.model_dump(mode="json")["employees"]}
-        row = {e["id"]: k for k, e in enumerate(data["employees"])}
-        pairs = float_pairs(parts, contract, pair_max)
-        paired = {k for ij in pairs for k in ij}
-        merged = []
-        for i, j in pairs:
-            a, b = parts[i], parts[j]
-            m = PartState(units=a.units + b.units, employees=a.employees + b.employees,
-                          status="FEASIBLE", objective=(a.objective or 0) + (b.objective or 0),
-                          roster=[*(a.roster or []), *(b.roster or [])],
-                          open_shifts=(a.open_shifts or 0) + (b.open_shifts or 0))
-            for emp in m.employees:
-                if emp in contract:
-                    home = alloc.unit_of[emp]
-                    data["employees"][row[emp]] = restricted_employee(
-                        orig[emp], [home, *(u for u in contract[emp]
-                                            if u in m.units and u != home)])
-            merged.append(m)
-        parts[:] = merged + [p for k, p in enumerate(parts) if k not in paired]
+        parts[:] = merge_float_pairs(instance, alloc, parts, data, pair_max)
         sizes[:] = [max(1, len(p.employees)) for p in parts]
         subs[:] = [sub_data(data, holidays, p.units, p.employees) for p in parts]
     rounds = 0
