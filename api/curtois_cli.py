@@ -115,3 +115,25 @@ def check_cmd(
         _fail(err.messages)
     if _report(inst, roster, "Checker") > 0:
         raise typer.Exit(1)
+
+
+@curtois_app.command("bound")
+def bound_cmd(
+    instance: Annotated[Path, typer.Argument(help="Benchmark instance InstanceN.txt")],
+    time_limit: Annotated[float, typer.Option(help="Time budget in seconds")] = 120.0,
+    workers: Annotated[int, typer.Option(help="Pricing problems solved at once")] = 2,
+) -> None:
+    """Prove a lower bound on the objective by column generation (no roster can cost less)."""
+    from instances.curtois import curtois_profile, read_curtois
+    from scheduler.bound import NotDecomposable, lower_bound
+
+    try:
+        inst = read_curtois(instance)
+        with console.status(f"Column generation on {inst.name} (up to {time_limit:g} s)…"):
+            res = lower_bound(inst, curtois_profile(), time_limit, workers=workers)
+    except (InputError, NotDecomposable) as err:
+        _fail(getattr(err, "messages", None) or [str(err)])
+    state = "converged" if res.converged else "stopped at the time limit"
+    console.print(f"{inst.name}: lower bound [bold]{res.bound}[/] (Lagrangian "
+                  f"{res.lagrangian:.2f}, master LP {res.lp:.2f}; {state} after "
+                  f"{res.iterations} iterations, {res.columns} schedules, {res.elapsed:.1f} s)")

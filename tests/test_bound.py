@@ -1,0 +1,97 @@
+"""The column-generation lower bound (scheduler/bound.py): never above an optimum, and tight
+where the benchmark's optimum is known."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from instances.curtois import curtois_profile, read_curtois
+from scheduler.bound import NotDecomposable, lower_bound
+from tests.factory import make_instance
+from tests.test_curtois import TEXT, _bench_instance, bench_file, solve_all
+
+
+@pytest.mark.parametrize("limits", [
+    {},
+    {"max_shifts": {"E": 6, "L": 2}},
+    {"min_minutes": 4800, "max_minutes": 5000},
+    {"min_consecutive_shifts": 3, "max_consecutive_shifts": 3},
+    {"max_weekends": 0},
+])
+def test_bound_never_exceeds_the_optimum_and_is_close_to_it(limits):
+    inst = _bench_instance(**limits)
+    _roster, total = solve_all(inst, curtois_profile())
+    res = lower_bound(inst, curtois_profile(), 30.0)
+    assert res.converged
+    assert res.bound <= total.objective  # a wrong sign on the duals breaks this
+    assert res.lagrangian <= res.lp + 1e-6
+    # the Dantzig-Wolfe LP is far tighter than CP-SAT's own: within 5 % of the optimum here
+    assert res.bound >= 0.95 * total.objective
+    assert res.columns >= len(inst.employees)
+    assert all(pool for pool in res.pool)
+
+
+def test_bound_is_valid_when_stopped_early():
+    """The Lagrangian bound holds after any iteration, not only at convergence."""
+    inst = _bench_instance()
+    _roster, total = solve_all(inst, curtois_profile())
+    res = lower_bound(inst, curtois_profile(), 0.0)
+    assert res.iterations == 1
+    assert res.bound <= total.objective
+
+
+def test_bound_beats_cp_sat_root_bound_on_instance4():
+    """Instance4 (optimum 1716): the bound proves the optimum at once."""
+    inst = read_curtois(bench_file("Instance4"))
+    res = lower_bound(inst, curtois_profile(), 60.0)
+    assert res.converged and res.bound == 1716
+
+
+@pytest.mark.parametrize("name, optimum", [("Instance2", 828), ("Instance3", 1001),
+                                           ("Instance5", 1143)])
+def test_bound_on_small_benchmark_instances(name, optimum):
+    res = lower_bound(read_curtois(bench_file(name)), curtois_profile(), 60.0)
+    assert res.converged
+    assert optimum - 3 <= res.bound <= optimum
+
+
+def test_not_decomposable_when_hard_rules_link_employees():
+    with pytest.raises(NotDecomposable, match="link employees"):
+        lower_bound(make_instance(1), curtois_profile(), 5.0)
+
+
+def test_cli_bound(tmp_path):
+    p = tmp_path / "tiny.txt"
+    p.write_text(TEXT)
+    inst = read_curtois(p)
+    out = CliRunner().invoke(app, ["curtois", "bound", str(p), "--time-limit", "10"])
+    assert out.exit_code == 0, out.output
+    assert "lower bound" in out.output and inst.name in out.output
+    bad = tmp_path / "bad.txt"
+    bad.write_text("SECTION_HORIZON\n10\n")
+    out = CliRunner().invoke(app, ["curtois", "bound", str(bad)])
+    assert out.exit_code == 2
+    assert "SECTION_SHIFTS is missing" in out.output
+
+
+def test_bounds_benchmark_table(tmp_path):
+    """The batch runner writes one row per instance with our gap to the bound."""
+    from benchmarks import curtois_bounds
+    from benchmarks.curtois_batch import COLUMNS
+
+    bench_file("Instance1")
+    against = tmp_path / "ours.csv"
+    against.write_text(",".join(COLUMNS) + "\nInstance1,8,14,OPTIMAL,607,607,607,0,0.1,1,0,2,"
+                       "60,607,607,test\n")
+    out = CliRunner().invoke(curtois_bounds.app, [
+        "--instances", "1,2", "--time-limit", "30", "--against", str(against),
+        "--out", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    md = (tmp_path / "curtois_bounds.md").read_text()
+    assert "| Instance1 | 8 | 14 |" in md and "| Instance2 | 14 | 14 | 828 | yes |" in md
+    rows = (tmp_path / "curtois_bounds.csv").read_text().splitlines()
+    assert len(rows) == 3
+    assert curtois_bounds._gap(607, 558) == pytest.approx(100 * 49 / 558)
+    assert curtois_bounds._gap(None, 558) is None
