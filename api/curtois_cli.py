@@ -67,6 +67,9 @@ def solve_cmd(
         "--two-phase/--one-phase",
         help="Build a valid roster first, then improve it by LNS (default: by model size, as "
              "the batch runner)")] = None,
+    prove: Annotated[float, typer.Option(
+        help="After the solve, seconds of column generation to prove a lower bound and print "
+             "how far the roster can be from the best possible (0: off)")] = 0.0,
 ) -> None:
     """Solve a benchmark instance; print objective, bound and the checker's verdict."""
     from instances.curtois import curtois_profile, read_curtois, write_solution_csv
@@ -96,8 +99,30 @@ def solve_cmd(
         except OSError as err:
             _fail([f"{out}: cannot write ({err.strerror or err})"])
         console.print(f"Wrote {out}")
+    if prove > 0:
+        _prove(inst, res.objective, prove, workers)
     if _report(inst, res.roster, "Checker") > 0:
         raise typer.Exit(1)
+
+
+def _prove(inst, objective: float, time_limit: float, workers: int) -> None:
+    from instances.curtois import curtois_profile
+    from scheduler.bound import NotDecomposable, lower_bound
+
+    try:
+        with console.status(f"Proving a lower bound (up to {time_limit:g} s)…"):
+            lb = lower_bound(inst, curtois_profile(), time_limit, workers=workers)
+    except NotDecomposable as err:
+        err_console.print(f"No lower bound: {escape(str(err))}")
+        return
+    if lb.bound is None:
+        console.print(f"No lower bound within {time_limit:g} s (give more with --prove).")
+    elif objective <= lb.bound:
+        console.print(f"[bold green]Proven optimal[/]: lower bound {lb.bound}.")
+    else:
+        gap = 100 * (objective - lb.bound) / max(1, lb.bound)
+        console.print(f"Lower bound {lb.bound}: the roster is at most {gap:.2f} % above the "
+                      f"best possible ({lb.elapsed:.1f} s of column generation).")
 
 
 @curtois_app.command("check")
@@ -134,6 +159,10 @@ def bound_cmd(
     except (InputError, NotDecomposable) as err:
         _fail(getattr(err, "messages", None) or [str(err)])
     state = "converged" if res.converged else "stopped at the time limit"
+    if res.bound is None:
+        err_console.print(f"{inst.name}: no lower bound within {time_limit:g} s: some "
+                          "employee's first schedule took longer (give more with --time-limit).")
+        raise typer.Exit(1)
     console.print(f"{inst.name}: lower bound [bold]{res.bound}[/] (Lagrangian "
                   f"{res.lagrangian:.2f}, master LP {res.lp:.2f}; {state} after "
                   f"{res.iterations} iterations, {res.columns} schedules, {res.elapsed:.1f} s)")

@@ -45,7 +45,8 @@ class NotDecomposable(ValueError):
 
 @dataclass
 class BoundResult:
-    bound: int  # the proven lower bound on the objective (ceil of `lagrangian`)
+    bound: int | None  # the proven lower bound on the objective (ceil of `lagrangian`); None:
+    # the time ran out before every employee's first schedule
     lagrangian: float  # the best Lagrangian bound found
     lp: float  # the last master LP value (an upper limit on what more iterations could prove)
     iterations: int
@@ -69,6 +70,7 @@ class _Pricing:
     def __init__(self, instance: Instance, data: dict, index: int, profile: Profile,
                  rows: dict[Row, _Cover]):
         one = residual_instance(instance, data, index, Counter())
+        self.name = instance.employees[index].id
         self.ctx: EncodeContext = build_model(one, profile)
         comps = set(instance.employees[index].competences)
         self.own = [(w, a) for w, a, rule in self.ctx.objective_terms if rule != COUPLING_RULE]
@@ -79,7 +81,8 @@ class _Pricing:
                     self.works[(u, d, s, c)].append(var)
         self.own_expr = sum(w * a for w, a in self.own)
 
-    def solve(self, pi: dict[Row, int], seed: int) -> tuple[float, int, frozenset[Row]] | None:
+    def solve(self, pi: dict[Row, int], seed: int,
+              deadline: float) -> tuple[float, int, frozenset[Row]] | None:
         """(proven lower bound, own cost, rows worked) of the best schedule against scaled
         duals `pi`; None if CP-SAT found no schedule in time."""
         reward = [(p, v) for r, p in pi.items() if p for v in self.works.get(r, ())]
@@ -88,9 +91,12 @@ class _Pricing:
         solver.parameters.num_workers = 1
         # the run and weekend rows in the LP: 0.03 s instead of 0.27 s per Instance16 employee
         solver.parameters.linearization_level = 2
-        solver.parameters.max_time_in_seconds = PRICING_S
+        solver.parameters.max_time_in_seconds = max(0.05, min(PRICING_S,
+                                                              deadline - time.monotonic()))
         solver.parameters.random_seed = seed
         code = solver.Solve(self.ctx.model)
+        if code == cp_model.INFEASIBLE:
+            raise NotDecomposable(f"{self.name}: no schedule meets this employee's hard rules")
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         rows = frozenset(r for r, lits in self.works.items()
@@ -122,6 +128,7 @@ def lower_bound(instance: Instance, profile: Profile, time_limit: float = 120.0,
             f"{instance.name}: hard rules link employees (minimum staffing), so the roster is "
             "not one independent schedule per employee; no column-generation bound")
     t0 = time.monotonic()
+    deadline = t0 + time_limit
     rows = cover_rows(instance, profile)
     data = instance.model_dump()
     n = len(instance.employees)
@@ -135,11 +142,10 @@ def lower_bound(instance: Instance, profile: Profile, time_limit: float = 120.0,
             scaled = {r: round(DUAL_SCALE * min(rows[r].under, max(-rows[r].over, p)))
                       for r, p in pi.items()}
             mu = _mu(cols, scaled, lp_value)
-            got = list(pool.map(lambda i, p=scaled: pricing[i].solve(p, seed + i), range(n)))
-            if any(g is None for g in got):  # no schedule at all: no bound this round
-                if it == 1:
-                    raise NotDecomposable(f"{instance.name}: some employee has no valid schedule")
-            else:
+            got = list(pool.map(lambda i, p=scaled: pricing[i].solve(p, seed + i, deadline),
+                                range(n)))
+            complete = all(g is not None for g in got)  # else someone's pricing ran out of time
+            if complete:
                 lag = (sum(scaled[r] * c.target for r, c in rows.items())
                        + sum(g[0] for g in got)) / DUAL_SCALE
                 best_l = max(best_l, lag)
@@ -152,13 +158,19 @@ def lower_bound(instance: Instance, profile: Profile, time_limit: float = 120.0,
                 if not cols[i] or (reduced < mu[i] - 1 and (own, worked) not in cols[i]):
                     cols[i].append((own, worked))
                     added += 1
+            out_of_time = time.monotonic() >= deadline
+            if not all(cols):  # someone has no schedule yet: the master has no solution
+                if out_of_time:
+                    break
+                continue
             lp_value, pi = _master(cols, rows)
-            if added == 0 or math.ceil(best_l - EPS) >= math.ceil(lp_value - EPS):
+            if (complete and added == 0) or math.ceil(best_l - EPS) >= math.ceil(lp_value - EPS):
                 converged = True
                 break
-            if time.monotonic() - t0 >= time_limit:
+            if out_of_time:
                 break
-    return BoundResult(math.ceil(best_l - EPS), best_l, lp_value, it, sum(map(len, cols)),
+    bound = math.ceil(best_l - EPS) if best_l > -math.inf else None
+    return BoundResult(bound, best_l, lp_value, it, sum(map(len, cols)),
                        converged, time.monotonic() - t0, cols)
 
 

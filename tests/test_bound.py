@@ -95,3 +95,23 @@ def test_bounds_benchmark_table(tmp_path):
     assert len(rows) == 3
     assert curtois_bounds._gap(607, 558) == pytest.approx(100 * 49 / 558)
     assert curtois_bounds._gap(None, 558) is None
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Instance2", "Proven optimal: lower bound 828."),
+    ("Instance1", "Lower bound 558: the roster is at most 8.78 % above the best possible"),
+])
+def test_cli_solve_prove(name, expected):
+    out = CliRunner().invoke(app, ["curtois", "solve", str(bench_file(name)), "--time-limit",
+                                   "10", "--prove", "20"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    assert expected in out.output
+
+
+def test_no_bound_when_time_runs_out_before_the_first_schedules(monkeypatch):
+    """A pricing solve that finds nothing in time gives no bound, never a wrong one."""
+    import scheduler.bound as bound_mod
+
+    monkeypatch.setattr(bound_mod._Pricing, "solve", lambda self, pi, seed, deadline: None)
+    res = lower_bound(_bench_instance(), curtois_profile(), 0.0)
+    assert res.bound is None and not res.converged
