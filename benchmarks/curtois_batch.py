@@ -223,6 +223,21 @@ def plot(rows: list[Row], path: Path) -> None:
                         title="Curtois & Qu benchmark: objective over time")
 
 
+def select_instances(data: Path | None, instances: str) -> tuple[Path, list[str]]:
+    """The data folder and the instance names asked for ('all' or comma-separated numbers);
+    exit 2 with a message when the data is absent."""
+    folder = data_dir(data)
+    if folder is None:
+        typer.echo("Curtois & Qu data not found: set CURTOIS_DIR or put it in "
+                   "../shared/benchdata/curtois", err=True)
+        raise typer.Exit(2)
+    names = sorted((p.stem for p in folder.glob("Instance*.txt")), key=instance_number)
+    if instances != "all":
+        wanted = {f"Instance{int(x)}" for x in instances.split(",") if x.strip()}
+        names = [n for n in names if n in wanted]
+    return folder, names
+
+
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
@@ -236,15 +251,7 @@ def main(
     out: Annotated[Path, typer.Option(help="Results folder")] = ROOT / "benchmarks" / "results",
     seed: int = 0,
 ) -> None:
-    folder = data_dir(data)
-    if folder is None:
-        typer.echo("Curtois & Qu data not found: set CURTOIS_DIR or put it in "
-                   "../shared/benchdata/curtois", err=True)
-        raise typer.Exit(2)
-    available = sorted((p.stem for p in folder.glob("Instance*.txt")), key=instance_number)
-    if instances != "all":
-        wanted = {f"Instance{int(x)}" for x in instances.split(",") if x.strip()}
-        available = [n for n in available if n in wanted]
+    folder, available = select_instances(data, instances)
     typer.echo(f"{len(available)} instances, {time_limit:g} s each, {workers} workers, "
                f"{jobs} at a time; {machine()}")
 

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from benchmarks.curtois_batch import ROOT, best_known, data_dir, instance_number, machine, read_rows
+from benchmarks.curtois_batch import ROOT, best_known, machine, read_rows, select_instances
 
 
 @dataclass
@@ -103,15 +103,7 @@ def main(
         ROOT / "benchmarks" / "results" / "curtois_600s.csv",
     out: Annotated[Path, typer.Option(help="Results folder")] = ROOT / "benchmarks" / "results",
 ) -> None:
-    folder = data_dir(data)
-    if folder is None:
-        typer.echo("Curtois & Qu data not found: set CURTOIS_DIR or put it in "
-                   "../shared/benchdata/curtois", err=True)
-        raise typer.Exit(2)
-    names = sorted((p.stem for p in folder.glob("Instance*.txt")), key=instance_number)
-    if instances != "all":
-        wanted = {f"Instance{int(x)}" for x in instances.split(",") if x.strip()}
-        names = [n for n in names if n in wanted]
+    folder, names = select_instances(data, instances)
     bk = best_known(folder)
     ours = {r.instance: r.objective for r in read_rows(against)}
     rows: list[BoundRow] = []
