@@ -75,8 +75,11 @@ class _Pricing:
         comps = set(instance.employees[index].competences)
         self.own = [(w, a) for w, a, rule in self.ctx.objective_terms if rule != COUPLING_RULE]
         self.works: dict[Row, list] = defaultdict(list)  # cover row -> literals that count
+        by_slot: dict[tuple[str, int, str], list[str | None]] = defaultdict(list)
+        for uu, dd, ss, c in rows:  # one pass, not one scan of every row per decision
+            by_slot[(uu, dd, ss)].append(c)
         for (_e, d, s, u), var in self.ctx.x.items():
-            for c in {c for (uu, dd, ss, c) in rows if (uu, dd, ss) == (u, d, s)}:
+            for c in by_slot.get((u, d, s), ()):
                 if c is None or c in comps:
                     self.works[(u, d, s, c)].append(var)
         self.own_expr = sum(w * a for w, a in self.own)
