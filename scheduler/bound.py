@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 from constraints.context import EncodeContext
 from instances.models import Instance, Profile
 from scheduler.construct import residual_instance
+from scheduler.lns import Guide
 from scheduler.model import build_model
 
 COUPLING_RULE = "cover_weights"  # the only rule whose terms count several employees
@@ -55,6 +56,7 @@ class BoundResult:
     elapsed: float
     # per employee, the schedules generated: (own cost, cover rows worked)
     pool: list[list[tuple[int, frozenset[Row]]]] = field(default_factory=list, repr=False)
+    duals: dict[Row, float] = field(default_factory=dict, repr=False)  # the last master's
 
 
 @dataclass
@@ -174,7 +176,24 @@ def lower_bound(instance: Instance, profile: Profile, time_limit: float = 120.0,
                 break
     bound = math.ceil(best_l - EPS) if best_l > -math.inf else None
     return BoundResult(bound, best_l, lp_value, it, sum(map(len, cols)),
-                       converged, time.monotonic() - t0, cols)
+                       converged, time.monotonic() - t0, cols, pi)
+
+
+def guide(ctx: EncodeContext, instance: Instance, result: BoundResult) -> Guide:
+    """The LP's cover duals on the whole model's decisions, for the LNS's guided kind."""
+    by_slot: dict[tuple[str, int, str], list[tuple[str | None, float]]] = defaultdict(list)
+    for (u, d, s, c), p in result.duals.items():
+        if abs(p) > EPS:
+            by_slot[(u, d, s)].append((c, p))
+    comps = [set(e.competences) for e in instance.employees]
+    reward: dict[int, float] = {}
+    for (e, d, s, u), var in ctx.x.items():
+        r = sum(p for c, p in by_slot.get((u, d, s), ()) if c is None or c in comps[e])
+        if r:
+            reward[var.index] = r
+    sigma = [min((own - sum(result.duals.get(r, 0.0) for r in worked) for own, worked in cols),
+                 default=0.0) for cols in result.pool]
+    return Guide(reward, sigma)
 
 
 def _mu(cols: list[list[tuple[int, frozenset[Row]]]], scaled: dict[Row, int],

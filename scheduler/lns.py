@@ -32,7 +32,18 @@ from scheduler.submodel import SHARED, CompactModels, Structure
 KINDS = ("employees", "window", "block")
 # "hot": a window around one of the incumbent's penalties (an unmet wish, a cover shortfall),
 # over its employee and a third of the others, or over everyone when the penalty is shared
-ALL_KINDS = (*KINDS, "hot")
+# "guided": employees drawn in proportion to how far the incumbent's schedule is from the best
+# one under the cover duals of the column-generation LP (scheduler/bound.py), full period
+ALL_KINDS = (*KINDS, "hot", "guided")
+
+
+@dataclass
+class Guide:
+    """Cover duals in the model's terms: per decision, the dual value of the cover rows it
+    counts in; per employee, the best (own cost − duals) over the schedules the LP knows."""
+
+    reward: dict[int, float]  # decision's variable index -> Σ duals of its rows
+    sigma: list[float]  # per employee
 
 
 @dataclass
@@ -40,6 +51,7 @@ class LnsStats:
     rounds: int = 0
     improved: int = 0
     optimal: int = 0
+    sideways: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [rounds, improved]
 
 
@@ -64,8 +76,13 @@ class _Search:
     """The shared state of one LNS run: incumbent, neighbourhood sizes and kind scores."""
 
     def __init__(self, ctx: EncodeContext, start: list[int], kinds: tuple[str, ...],
-                 adaptive: bool, compact: int | None = None):
+                 adaptive: bool, compact: int | None = None, plateau: bool = False,
+                 guide: Guide | None = None):
         self.ctx = ctx
+        self.guide = guide
+        self._gaps: tuple[list[int], list[float]] | None = None
+        self.plateau = plateau
+        self.last_gain = time.monotonic()
         self.n_emp, self.n_days = len(ctx.employees), ctx.n_days
         self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
         for (e, d, _s, _u), var in ctx.x.items():
@@ -74,7 +91,8 @@ class _Search:
         self.best = list(start)
         self.best_obj = self.objective(self.best)
         self.kinds, self.adaptive = kinds, adaptive
-        self.size = {"employees": max(2, self.n_emp // 8), "window": 7, "block": 14, "hot": 10}
+        self.size = {"employees": max(2, self.n_emp // 8), "window": 7, "block": 14, "hot": 10,
+                     "guided": max(2, self.n_emp // 8)}
         self.score = dict.fromkeys(kinds, 1.0)
         self.stats = LnsStats(by_kind={k: [0, 0] for k in kinds})
         self.lock = threading.Lock()
@@ -82,7 +100,7 @@ class _Search:
         self._hot: tuple[list[int], list] | None = None  # (incumbent, its paid terms' anchors)
         self._terms: dict | None = None
         self.structure = Structure(ctx.model, self.cells, self.n_emp, self.n_days) \
-            if compact is not None or "hot" in kinds else None
+            if compact is not None or "hot" in kinds or "guided" in kinds else None
         self.compact = compact is not None
 
     def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
@@ -103,8 +121,15 @@ class _Search:
 
     def free_cells(self, kind: str, rng: random.Random) -> set[tuple[int, int]]:
         n_emp, n_days, size = self.n_emp, self.n_days, self.size[kind]
-        if kind == "employees":
+        if kind == "employees" or (kind == "guided" and self.guide is None):
             emps = set(rng.sample(range(n_emp), min(n_emp, size)))
+            return {k for k in self.cells if k[0] in emps}
+        if kind == "guided":
+            gaps = self.gaps()
+            # weighted sampling without replacement (keys u^(1/w)); a floor keeps everyone drawable
+            floor = 0.05 * max(1.0, sum(gaps) / len(gaps))
+            keyed = sorted(range(n_emp), key=lambda e: -rng.random() ** (1.0 / (gaps[e] + floor)))
+            emps = set(keyed[:min(n_emp, size)])
             return {k for k in self.cells if k[0] in emps}
         w = min(n_days, size)
         if kind == "hot" and self.structure is not None:
@@ -116,6 +141,21 @@ class _Search:
             return {k for k in self.cells if d0 <= k[1] < d0 + w}
         emps = set(rng.sample(range(n_emp), min(n_emp, max(2, n_emp // 3))))
         return {k for k in self.cells if k[0] in emps and d0 <= k[1] < d0 + w}
+
+    def gaps(self) -> list[float]:
+        """Per employee, the reduced cost of the incumbent's schedule under the guide's duals
+        (≥ 0 up to the LP's tolerance): how much this schedule keeps the roster above the LP."""
+        if self._gaps is None or self._gaps[0] is not self.best:
+            g = self.guide
+            own = [0.0] * self.n_emp
+            costs = self.term_costs(self.best)
+            for (owner, _lo, _hi), c in zip(self._terms["anchor"], costs.tolist(), strict=True):
+                if owner >= 0:
+                    own[owner] += c
+            for (e, _d), idxs in self.cells.items():
+                own[e] -= sum(g.reward.get(i, 0.0) * self.best[i] for i in idxs)
+            self._gaps = (self.best, [max(0.0, own[e] - g.sigma[e]) for e in range(self.n_emp)])
+        return self._gaps[1]
 
     def hot_terms(self) -> list[tuple[int, int, int]]:
         """(employee or SHARED, first day, last day) of each objective term that the incumbent
@@ -211,10 +251,14 @@ class _Search:
             gained = obj < start_obj
             if obj < self.best_obj:
                 self.best, self.best_obj = vals, obj
+                self.last_gain = time.monotonic()
                 st.improved += 1
                 st.by_kind[kind][1] += 1
                 if on_improve:
                     on_improve(obj, vals)
+            elif self.plateau and obj == self.best_obj == start_obj and vals != self.best:
+                self.best = vals  # a sideways move: same objective, another roster
+                st.sideways += 1
         self.score[kind] = 0.8 * self.score[kind] + 0.2 * (1.0 if gained else 0.05)
 
 
@@ -223,14 +267,16 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             round_limit: float = 3.0, params: dict | None = None,
             kinds: tuple[str, ...] = KINDS, target: int | None = None,
             stop: Callable[[], bool] | None = None, threads: int = 1, adaptive: bool = False,
-            compact: int | None = None) -> tuple[list[int], int, LnsStats]:
+            compact: int | None = None, plateau: bool = False, stall_s: float | None = None,
+            max_stretch: int = 8, guide: Guide | None = None,
+            ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts). `workers` CP-SAT
     workers in all, shared by `threads` rounds running at once. `compact`: rounds build compact
     sub-models (scheduler/submodel.py) opening derived variables within that many days of the
     free cells; None: clones of the whole model."""
     t_end = time.monotonic() + time_limit
-    search = _Search(ctx, start, kinds, adaptive, compact)
+    search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide)
     threads = max(1, min(threads, workers))
     per_round = max(1, workers // threads)
     halt = threading.Event()  # a round failed in another thread
@@ -238,6 +284,12 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     def running() -> bool:
         return (time.monotonic() < t_end - min(0.2, round_limit) and not halt.is_set()
                 and (target is None or search.best_obj > target) and not (stop and stop()))
+
+    def round_length() -> float:
+        if stall_s is None:
+            return round_limit
+        idle = time.monotonic() - search.last_gain
+        return round_limit * min(max_stretch, 2 ** int(idle // stall_s))
 
     def loop(rng: random.Random) -> None:
         with search.lock:
@@ -249,7 +301,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                 start_obj = search.best_obj
                 sub = build(free, search.best)
             solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = min(round_limit,
+            solver.parameters.max_time_in_seconds = min(round_length(),
                                                         max(0.1, t_end - time.monotonic()))
             solver.parameters.num_workers = per_round
             solver.parameters.random_seed = rng.randrange(1 << 30)

@@ -110,9 +110,16 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # drawn: from rosters stalled after 150 s they helped (Instance14 1288 vs 1298, 16 3240 vs 3338
 # in 150 s more) but full 600-s runs came out worse (8 1424 vs 1344, 14 1293 vs 1285, 16 3432 vs
 # 3243, 12 4072 vs 4070; benchmarks/README.md). A catalogue may still name them under "kinds".
+# Guided by the column-generation LP (scheduler/bound.py): the first `guide_share` of the LNS
+# budget computes the bound, which then stops the LNS at a proven optimum and weights the
+# "guided" kind (employees whose schedules sit furthest above the LP's). With sideways moves
+# (`plateau`) and rounds that double after each `stall_s` seconds without a gain, up to 8×
+# (`stall_s`), 300 s on 2 cores, seed 0: Instance8 1325 vs 1332, 12 4073 vs 4081, 14 1290 vs
+# 1329 (benchmarks/README.md, "guided LNS").
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
-                "compact": 0, "compact_above": 10_000},
+                "compact": 0, "compact_above": 10_000, "guide_share": 0.1, "plateau": True,
+                "stall_s": 30.0, "kinds": ("employees", "window", "block", "guided")},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -290,8 +297,9 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
     params = dict(tuned["params"]) if tuned.get("params") else None
     extra = {"adaptive": tuned.get("adaptive", False), "compact": compact,
              "threads": workers if tuned.get("per_worker") else 1}
-    if "kinds" in tuned:
-        extra["kinds"] = tuned["kinds"]
+    for key in ("kinds", "plateau", "stall_s", "max_stretch"):  # guide_share: _lns_phase
+        if key in tuned:
+            extra[key] = tuned[key]
     if workers == 1 and not tuned:
         # a unit of a decomposed region: on region-1000's wards, 8 s of 0.2-s rounds with one
         # presolve pass (no probing, no symmetry) beat 1-s rounds with the full presolve
@@ -304,13 +312,28 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
     return round_s, params, extra
 
 
-def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float, part: int,
-               parts: int, done_obj: float, history: list, progress,
-               done: list[Assignment]) -> tuple[int, list]:
-    """Phase 2 by LNS from the complete hint; returns (objective, assignments) of the part."""
+def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: float,
+               budget: float, part: int, parts: int, done_obj: float, history: list, progress,
+               done: list[Assignment]) -> tuple[int, list, int | None]:
+    """Phase 2 by LNS from the complete hint; returns (objective, assignments, proven lower
+    bound or None) of the part."""
     from scheduler.lns import ObjectiveEval, improve
 
     start = list(ctx.model.Proto().solution_hint.values)
+    guide, bound = None, None
+    share = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {}).get("guide_share")
+    if share and sub.rules.catalogue in BY_EMPLOYEE:
+        from scheduler.bound import NotDecomposable, lower_bound
+        from scheduler.bound import guide as make_guide
+
+        t1 = time.monotonic()
+        try:
+            res = lower_bound(sub, profile, budget * share, workers=opts.workers, seed=opts.seed)
+        except NotDecomposable:
+            res = None
+        if res is not None and res.pool and all(res.pool):
+            guide, bound = make_guide(ctx, sub, res), res.bound
+        budget = max(1.0, budget - (time.monotonic() - t1))
 
     def on_improve(obj: int, values: list[int]) -> None:
         el = time.monotonic() - t0
@@ -328,10 +351,10 @@ def _lns_phase(ctx, sub: Instance, opts: SolveOptions, t0: float, budget: float,
                                           len(start))
     best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
                                 on_improve=on_improve, round_limit=round_s, params=params,
-                                stop=opts.stop, **extra)
+                                stop=opts.stop, guide=guide, target=bound, **extra)
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
            for (e, d, s, u), var in ctx.x.items() if best[var.index]]
-    return obj, out
+    return obj, out, bound
 
 
 def _roster_fn(sub: Instance, done: list[Assignment], keys: list) -> Callable[[], Roster]:
@@ -433,12 +456,14 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             solver.parameters.subsolvers.append(name)
         hinted = warm is not None or (x_values is not None and complete_hint(ctx, x_values))
         if hinted and len(ctx.x) > lns_above:
-            obj, part = _lns_phase(ctx, sub, opts, t0, phase2_budget, i, len(parts), done_obj,
-                                   history, progress, list(assignments))
+            obj, part, lns_bound = _lns_phase(ctx, sub, profile, opts, t0, phase2_budget, i,
+                                              len(parts), done_obj, history, progress,
+                                              list(assignments))
             assignments.extend(part)
             done_obj += obj
-            status_all = "FEASIBLE"
-            done_bound = float("nan")
+            status_all = "OPTIMAL" if status_all == "OPTIMAL" and obj == lns_bound \
+                else "FEASIBLE"
+            done_bound += float("nan") if lns_bound is None else lns_bound
             continue
 
         on_solution = _on_solution(opts, progress, history, t0, i, len(parts), done_obj,

@@ -115,3 +115,56 @@ def test_no_bound_when_time_runs_out_before_the_first_schedules(monkeypatch):
     monkeypatch.setattr(bound_mod._Pricing, "solve", lambda self, pi, seed, deadline: None)
     res = lower_bound(_bench_instance(), curtois_profile(), 0.0)
     assert res.bound is None and not res.converged
+
+
+def _gaps(inst, roster, res):
+    """The guided LNS's per-employee gaps of `roster` under the bound's duals."""
+    from scheduler.bound import guide
+    from scheduler.lns import ALL_KINDS, _Search
+    from scheduler.model import build_model, complete_hint, roster_values
+
+    ctx = build_model(inst, curtois_profile())
+    assert complete_hint(ctx, roster_values(ctx, roster))
+    start = list(ctx.model.Proto().solution_hint.values)
+    search = _Search(ctx, start, ALL_KINDS, False, guide=guide(ctx, inst, res))
+    return search.gaps(), search.best_obj
+
+
+def test_guide_splits_the_gap_to_the_lp_by_employee():
+    """Each employee's gap is the reduced cost of their schedule under the LP's cover duals: never
+    negative, and together at most the roster's distance to the Lagrangian bound; 0 for every
+    employee of a roster at the bound, positive where a worse roster differs."""
+    from scheduler import SolveOptions, solve
+
+    inst = _bench_instance()
+    prof = curtois_profile()
+    res = lower_bound(inst, prof, 30.0)
+    assert res.converged and res.duals
+    best, total = solve_all(inst, prof)
+    gaps, obj = _gaps(inst, best, res)
+    assert obj == total.objective
+    assert all(g >= 0 for g in gaps)
+    assert sum(gaps) <= obj - res.lagrangian + 0.5
+    first = solve(inst, prof, SolveOptions(time_limit=5, workers=1, first_only=True))
+    worse_gaps, worse = _gaps(inst, first.roster, res)
+    assert worse > obj
+    assert 0 < sum(worse_gaps) <= worse - res.lagrangian + 0.5
+
+
+def test_solve_with_the_guide_reports_the_bound_and_stops_at_it(monkeypatch):
+    """With `guide_share` the LNS phase computes the bound first: it is the solve's bound, the
+    LNS is told to stop there, and a roster at it is reported optimal."""
+    import scheduler.solve as solve_mod
+    from scheduler import SolveOptions, solve
+
+    monkeypatch.setitem(solve_mod.LNS_BY_CATALOGUE, "curtois", {
+        **solve_mod.LNS_BY_CATALOGUE["curtois"], "guide_share": 0.5,
+        "kinds": ("employees", "window", "guided")})
+    inst = read_curtois(bench_file("Instance2"))
+    res = solve(inst, curtois_profile(), SolveOptions(time_limit=40, workers=2, two_phase=True,
+                                                      lns_above=0))
+    assert res.bound is not None and 826 <= res.bound <= 828
+    assert res.objective >= res.bound
+    assert (res.status == "OPTIMAL") == (res.objective == res.bound)
+    if res.status == "OPTIMAL":
+        assert res.wall_time < 35  # stopped at the proof, not at the time limit
