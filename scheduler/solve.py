@@ -114,12 +114,14 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # budget computes the bound, which then stops the LNS at a proven optimum and weights the
 # "guided" kind (employees whose schedules sit furthest above the LP's). With sideways moves
 # (`plateau`) and rounds that double after each `stall_s` seconds without a gain, up to 8×
-# (`stall_s`), 300 s on 2 cores, seed 0: Instance8 1325 vs 1332, 12 4073 vs 4081, 14 1290 vs
-# 1329 (benchmarks/README.md, "guided LNS").
+# (`stall_s`). Only up to `guide_up_to` decisions: the 182- and 364-day instances' bounds do
+# not converge in minutes (benchmarks/results/curtois_bounds.md). 300 s on 2 cores, seed 0:
+# Instance8 1325 vs 1332, 12 4073 vs 4081, 14 1290 vs 1329 (benchmarks/README.md, "guided LNS").
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
-                "compact": 0, "compact_above": 10_000, "guide_share": 0.1, "plateau": True,
-                "stall_s": 30.0, "kinds": ("employees", "window", "block", "guided")},
+                "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
+                "guide_up_to": 10_000, "plateau": True, "stall_s": 30.0,
+                "kinds": ("employees", "window", "block", "guided")},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -321,8 +323,10 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
 
     start = list(ctx.model.Proto().solution_hint.values)
     guide, bound = None, None
-    share = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {}).get("guide_share")
-    if share and sub.rules.catalogue in BY_EMPLOYEE:
+    tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
+    share = tuned.get("guide_share")
+    if share and sub.rules.catalogue in BY_EMPLOYEE \
+            and len(ctx.x) <= tuned.get("guide_up_to", len(ctx.x)):
         from scheduler.bound import NotDecomposable, lower_bound
         from scheduler.bound import guide as make_guide
 
