@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -124,8 +125,10 @@ def cover_rows(instance: Instance, profile: Profile) -> dict[Row, _Cover]:
 
 
 def lower_bound(instance: Instance, profile: Profile, time_limit: float = 120.0, *,
-                workers: int = 2, seed: int = 0) -> BoundResult:
-    """Column generation for at most `time_limit` seconds; the best proven bound so far."""
+                workers: int = 2, seed: int = 0,
+                stop: Callable[[], bool] | None = None) -> BoundResult:
+    """Column generation for at most `time_limit` seconds (or until `stop()`, checked between
+    iterations); the best proven bound so far."""
     from scheduler.solve import BY_EMPLOYEE
 
     if instance.rules.catalogue not in BY_EMPLOYEE or any(dm.minimum for dm in instance.demand):
@@ -163,7 +166,7 @@ def lower_bound(instance: Instance, profile: Profile, time_limit: float = 120.0,
                 if not cols[i] or (reduced < mu[i] - 1 and (own, worked) not in cols[i]):
                     cols[i].append((own, worked))
                     added += 1
-            out_of_time = time.monotonic() >= deadline
+            out_of_time = time.monotonic() >= deadline or bool(stop and stop())
             if not all(cols):  # someone has no schedule yet: the master has no solution
                 if out_of_time:
                     break

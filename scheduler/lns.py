@@ -82,7 +82,6 @@ class _Search:
         self.guide = guide
         self._gaps: tuple[list[int], list[float]] | None = None
         self.plateau = plateau
-        self.last_gain = time.monotonic()
         self.n_emp, self.n_days = len(ctx.employees), ctx.n_days
         self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
         for (e, d, _s, _u), var in ctx.x.items():
@@ -251,7 +250,6 @@ class _Search:
             gained = obj < start_obj
             if obj < self.best_obj:
                 self.best, self.best_obj = vals, obj
-                self.last_gain = time.monotonic()
                 st.improved += 1
                 st.by_kind[kind][1] += 1
                 if on_improve:
@@ -267,8 +265,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             round_limit: float = 3.0, params: dict | None = None,
             kinds: tuple[str, ...] = KINDS, target: int | None = None,
             stop: Callable[[], bool] | None = None, threads: int = 1, adaptive: bool = False,
-            compact: int | None = None, plateau: bool = False, stall_s: float | None = None,
-            max_stretch: int = 8, guide: Guide | None = None,
+            compact: int | None = None, plateau: bool = False, guide: Guide | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts). `workers` CP-SAT
@@ -285,12 +282,6 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
         return (time.monotonic() < t_end - min(0.2, round_limit) and not halt.is_set()
                 and (target is None or search.best_obj > target) and not (stop and stop()))
 
-    def round_length() -> float:
-        if stall_s is None:
-            return round_limit
-        idle = time.monotonic() - search.last_gain
-        return round_limit * min(max_stretch, 2 ** int(idle // stall_s))
-
     def loop(rng: random.Random) -> None:
         with search.lock:
             build = search.builder()
@@ -301,7 +292,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                 start_obj = search.best_obj
                 sub = build(free, search.best)
             solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = min(round_length(),
+            solver.parameters.max_time_in_seconds = min(round_limit,
                                                         max(0.1, t_end - time.monotonic()))
             solver.parameters.num_workers = per_round
             solver.parameters.random_seed = rng.randrange(1 << 30)

@@ -112,15 +112,15 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # 3243, 12 4072 vs 4070; benchmarks/README.md). A catalogue may still name them under "kinds".
 # Guided by the column-generation LP (scheduler/bound.py): the first `guide_share` of the LNS
 # budget computes the bound, which then stops the LNS at a proven optimum and weights the
-# "guided" kind (employees whose schedules sit furthest above the LP's). With sideways moves
-# (`plateau`) and rounds that double after each `stall_s` seconds without a gain, up to 8×
-# (`stall_s`). Only up to `guide_up_to` decisions: the 182- and 364-day instances' bounds do
+# "guided" kind (employees whose schedules sit furthest above the LP's), with sideways moves
+# (`plateau`). Only up to `guide_up_to` decisions: the 182- and 364-day instances' bounds do
 # not converge in minutes (benchmarks/results/curtois_bounds.md). 300 s on 2 cores, seed 0:
-# Instance8 1325 vs 1332, 12 4073 vs 4081, 14 1290 vs 1329 (benchmarks/README.md, "guided LNS").
+# Instance8 1325 (guided) / 1329 (guided, sideways) vs 1332 (benchmarks/README.md, "guided
+# LNS"). Rounds that grow while the search stalls were measured and left out: 1425 and 1431.
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
-                "guide_up_to": 10_000, "plateau": True, "stall_s": 30.0,
+                "guide_up_to": 10_000, "plateau": True,
                 "kinds": ("employees", "window", "block", "guided")},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
@@ -299,7 +299,7 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
     params = dict(tuned["params"]) if tuned.get("params") else None
     extra = {"adaptive": tuned.get("adaptive", False), "compact": compact,
              "threads": workers if tuned.get("per_worker") else 1}
-    for key in ("kinds", "plateau", "stall_s", "max_stretch"):  # guide_share: _lns_phase
+    for key in ("kinds", "plateau"):  # guide_share: _lns_phase
         if key in tuned:
             extra[key] = tuned[key]
     if workers == 1 and not tuned:
@@ -315,50 +315,64 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
 
 
 def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: float,
-               budget: float, part: int, parts: int, done_obj: float, history: list, progress,
-               done: list[Assignment]) -> tuple[int, list, int | None]:
+               budget: float, part: int, parts: int, done_obj: float, done_bound: float,
+               history: list, progress, done: list[Assignment]) -> tuple[int, list, int | None]:
     """Phase 2 by LNS from the complete hint; returns (objective, assignments, proven lower
     bound or None) of the part."""
     from scheduler.lns import ObjectiveEval, improve
 
     start = list(ctx.model.Proto().solution_hint.values)
-    guide, bound = None, None
-    tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
-    share = tuned.get("guide_share")
-    if share and sub.rules.catalogue in BY_EMPLOYEE \
-            and len(ctx.x) <= tuned.get("guide_up_to", len(ctx.x)):
-        from scheduler.bound import NotDecomposable, lower_bound
-        from scheduler.bound import guide as make_guide
-
-        t1 = time.monotonic()
-        try:
-            res = lower_bound(sub, profile, budget * share, workers=opts.workers, seed=opts.seed)
-        except NotDecomposable:
-            res = None
-        if res is not None and res.pool and all(res.pool):
-            guide, bound = make_guide(ctx, sub, res), res.bound
-        budget = max(1.0, budget - (time.monotonic() - t1))
+    proven: list[int] = []  # the part's lower bound, once the guide has proven one
 
     def on_improve(obj: int, values: list[int]) -> None:
         el = time.monotonic() - t0
-        history.append((el, done_obj + obj, float("nan")))
+        bound = done_bound + proven[0] if proven and done_bound == done_bound else None
+        history.append((el, done_obj + obj, float("nan") if bound is None else bound))
         if progress:
             roster = None
             if opts.keep_best:
                 keys = [k for k, v in ctx.x.items() if values[v.index]]
                 roster = _roster_fn(sub, done, keys)
-            progress(Progress(part, parts, done_obj + obj, None, el,
+            progress(Progress(part, parts, done_obj + obj, bound, el,
                               min(1.0, el / max(opts.time_limit, 1e-9)), roster=roster))
 
-    on_improve(ObjectiveEval(ctx)(start), start)
+    first = ObjectiveEval(ctx)(start)
+    on_improve(first, start)  # the first roster is out before the bound is worked on
+    t1 = time.monotonic()
+    guide = _guide(ctx, sub, profile, opts, budget)
+    if guide is not None:
+        proven.append(guide[1])
+        on_improve(first, start)  # now with its bound
+    budget = max(1.0, budget - (time.monotonic() - t1))
     round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
                                           len(start))
     best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
                                 on_improve=on_improve, round_limit=round_s, params=params,
-                                stop=opts.stop, guide=guide, target=bound, **extra)
+                                stop=opts.stop, guide=guide and guide[0],
+                                target=guide and guide[1], **extra)
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
            for (e, d, s, u), var in ctx.x.items() if best[var.index]]
-    return obj, out, bound
+    return obj, out, proven[0] if proven else None
+
+
+def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: float):
+    """(the LNS's guide, the proven lower bound) from column generation on `guide_share` of the
+    budget, where the catalogue asks for it and the part decomposes by employee; else None."""
+    tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
+    share = tuned.get("guide_share")
+    if not share or sub.rules.catalogue not in BY_EMPLOYEE \
+            or len(ctx.x) > tuned.get("guide_up_to", len(ctx.x)):
+        return None
+    from scheduler.bound import NotDecomposable, guide, lower_bound
+
+    try:
+        res = lower_bound(sub, profile, budget * share, workers=opts.workers, seed=opts.seed,
+                          stop=opts.stop)
+    except NotDecomposable:
+        return None
+    if res.bound is None or not all(res.pool):
+        return None
+    return guide(ctx, sub, res), res.bound
 
 
 def _roster_fn(sub: Instance, done: list[Assignment], keys: list) -> Callable[[], Roster]:
@@ -461,8 +475,8 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         hinted = warm is not None or (x_values is not None and complete_hint(ctx, x_values))
         if hinted and len(ctx.x) > lns_above:
             obj, part, lns_bound = _lns_phase(ctx, sub, profile, opts, t0, phase2_budget, i,
-                                              len(parts), done_obj, history, progress,
-                                              list(assignments))
+                                              len(parts), done_obj, done_bound, history,
+                                              progress, list(assignments))
             assignments.extend(part)
             done_obj += obj
             status_all = "OPTIMAL" if status_all == "OPTIMAL" and obj == lns_bound \

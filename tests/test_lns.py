@@ -95,3 +95,23 @@ def test_lns_with_hot_neighbourhoods_keeps_every_hard_rule():
     rep = check_roster(inst, _roster(ctx, best), prof)
     assert rep.violations == [] and rep.objective == obj
     assert obj < check_roster(inst, _roster(ctx, start), prof).objective
+
+
+def test_sideways_moves_only_from_the_current_plateau():
+    """With `plateau` a round that ends at the incumbent's objective with another roster takes
+    its place (a sideways move); a round that started from an older incumbent does not, nor does
+    one without `plateau`."""
+    from ortools.sat.python import cp_model
+
+    from scheduler.lns import KINDS, _Search
+
+    _inst, _prof, ctx, start = _start()
+    other = [1 - v for v in start]
+    for plateau, start_gap, moved in [(True, 0, True), (False, 0, False), (True, 5, False)]:
+        search = _Search(ctx, start, KINDS, False, plateau=plateau)
+        search.objective = lambda _values: 100  # every roster scores the same
+        search.best_obj = 100
+        search.record("window", cp_model.OPTIMAL, other, 100 + start_gap, None)
+        assert (search.best is other) == moved
+        assert search.stats.sideways == int(moved) and search.stats.improved == 0
+
