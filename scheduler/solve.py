@@ -120,7 +120,7 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
-                "guide_up_to": 10_000, "plateau": True,
+                "guide_up_to": 20_000, "plateau": True,
                 "kinds": ("employees", "window", "block", "guided")},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
