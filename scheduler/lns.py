@@ -99,7 +99,7 @@ class _Search:
         self._hot: tuple[list[int], list] | None = None  # (incumbent, its paid terms' anchors)
         self._terms: dict | None = None
         self.structure = Structure(ctx.model, self.cells, self.n_emp, self.n_days) \
-            if compact is not None or "hot" in kinds or "guided" in kinds else None
+            if compact is not None or "hot" in kinds or guide is not None else None
         self.compact = compact is not None
 
     def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
