@@ -91,8 +91,11 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
     assert unit[2]["compact"] is None and unit[:2] == (0.4, LIGHT_PRESOLVE)
     # two units solved as one: the presolve pass takes longer, so does the round
     assert lns_settings("finnish", 1, 3_900, 80_000)[0] == 0.8
-    # neighbourhood kinds: the default three unless the catalogue names its own
-    assert "kinds" not in small[2]
+    # neighbourhood kinds: the default three unless the catalogue names its own (Curtois: the
+    # three and the LP-guided one, with sideways moves)
+    assert "kinds" not in unit[2] and "plateau" not in unit[2]
+    assert small[2]["kinds"] == ("employees", "window", "block", "guided")
+    assert small[2]["plateau"] is True
 
 
 def test_a_catalogue_may_name_its_neighbourhood_kinds(monkeypatch):
