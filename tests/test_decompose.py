@@ -240,3 +240,58 @@ def test_a_float_employees_locked_shift_is_kept_wherever_the_allocation_sends_th
     assert rep.violations == [], [v.message for v in rep.violations][:5]
     kept = [a for a in res.roster.assignments if a.employee == "e1" and a.date == lock.date]
     assert [(a.shift, a.unit) for a in kept] == [("I", "U1")]
+
+
+def test_a_first_only_solve_starts_from_its_hint_and_reports_its_open_shifts():
+    # a repair round hands a unit its own roster back: the open-shift search goes on from it.
+    # Before, a first-only solve with a valid hint went to the full objective's LNS instead
+    inst = PRESETS["small"](1)
+    prof = Profile()
+    first = solve(inst, prof, SolveOptions(time_limit=5, workers=1, first_only=True,
+                                           two_phase=True))
+    rep = check_roster(inst, first.roster, prof)
+    assert first.open_shifts == rep.kpis["open_shifts"]
+    assert rep.kpis["open_shifts"] == 0  # so the search has nothing to do from this start
+    again = solve(inst, prof, SolveOptions(time_limit=5, workers=1, first_only=True,
+                                           two_phase=True, hint=first.roster, seed=7))
+    key = sorted((a.employee, a.date, a.shift, a.unit) for a in first.roster.assignments)
+    assert sorted((a.employee, a.date, a.shift, a.unit)
+                  for a in again.roster.assignments) == key
+    assert again.open_shifts == 0 and again.objective == first.objective
+
+
+def test_units_left_with_open_shifts_after_round_one_get_a_repair_round(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import scheduler.decompose as dec
+
+    calls: list[tuple[bool, bool, float]] = []  # (first_only, hinted, limit) per unit solve
+    solve_part = dec._solve_part
+
+    def spy(payload):
+        calls.append((payload[6], payload[5] is not None, payload[2]))
+        return solve_part(payload)
+
+    # in-process, so the spy sees every unit solve; round 1 with slices too short for the
+    # open-shift search, no improvement round after the repair
+    monkeypatch.setattr(dec, "ProcessPoolExecutor", ThreadPoolExecutor)
+    monkeypatch.setattr(dec, "_solve_part", spy)
+    monkeypatch.setattr(dec, "FIRST_MIN_S", 0.2)
+    monkeypatch.setattr(dec, "FIRST_PER_EMPLOYEE_S", 0.0)
+    monkeypatch.setattr(dec, "REPAIR_SHARE", 1.0)
+    inst = PRESETS["mixed"](0)
+    prof = Profile()
+    seen = []
+    res = dec.solve_decomposed(inst, prof, SolveOptions(time_limit=24, workers=2, seed=1),
+                               seen.append, jobs=2, first_share=0.0)
+    n_units = len(inst.units)
+    round1 = calls[:n_units]
+    assert all(first and not hinted for first, hinted, _ in round1)
+    after_round1 = next(p for p in seen if p.parts_done == n_units)
+    lb = sum(res.open_shift_lower_bound.values())
+    assert after_round1.open_shifts > lb  # the premise: round 1 left open shifts
+    repair = [c for c in calls[n_units:] if c[0]]
+    assert repair and all(hinted for _, hinted, _ in repair)
+    rep = check_roster(inst, res.roster, prof)
+    assert rep.violations == []
+    assert rep.kpis["open_shifts"] < after_round1.open_shifts
