@@ -44,3 +44,24 @@ def test_demo_30s(benchmark) -> None:
     benchmark.extra_info.update({k: v for k, v in rep.kpis.items()
                                  if isinstance(v, (int, float, dict))})
     assert rep.violations == []
+
+
+@pytest.fixture(scope="module")
+def region_1000_roster():
+    """Region-1000 (seed 0) and a complete roster of it: what the checker reads after a solve."""
+    from instances.generator import PRESETS
+    from instances.models import Profile
+
+    inst, prof = PRESETS["region-1000"](0), Profile()
+    res = solve(inst, prof, SolveOptions(time_limit=60, workers=2, first_only=True))
+    return inst, prof, res.roster
+
+
+def test_check_region_1000(benchmark, region_1000_roster) -> None:
+    """The independent checker on a whole region: it runs once at the end of every region
+    solve (budgeted per employee in scheduler/decompose.py) and behind `roster check`."""
+    inst, prof, roster = region_1000_roster
+    rep = benchmark.pedantic(check_roster, args=(inst, roster, prof), rounds=3, iterations=1)
+    benchmark.extra_info.update(assignments=len(roster.assignments),
+                                penalties=len(rep.penalties), objective=rep.objective)
+    assert rep.violations == []

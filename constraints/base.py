@@ -11,6 +11,7 @@ person expects.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,11 +37,13 @@ class Level(StrEnum):
 FI_WEEKDAYS = ["ma", "ti", "ke", "to", "pe", "la", "su"]
 
 
+@functools.cache  # a period has few dates and a checker run formats 1.6 M of them
 def fdate(d: date) -> str:
     """Finnish short date, as on a printed roster: 3.3."""
     return f"{d.day}.{d.month}."
 
 
+@functools.cache
 def fmin(minutes: int) -> str:
     h, m = divmod(int(minutes), 60)
     return f"{h} h" if m == 0 else f"{h} h {m} min"

@@ -25,6 +25,10 @@ class Evaluator:
         self.n_days = instance.n_days
         self.result = CheckResult()
         self.rows: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+        # shift(e, d, s[, u]) is asked millions of times on a region (4.6 M on region-1000):
+        # set lookups instead of scanning the cell's rows halve the checker's time
+        self._started: set[tuple[int, int, str]] = set()
+        self._started_in: set[tuple[int, int, str, str]] = set()
         self.stray: list[tuple[Any, str]] = []  # (assignment, why it maps to nothing)
         idx = {emp.id: i for i, emp in enumerate(self.employees)}
         for a in roster.assignments:
@@ -37,7 +41,10 @@ class Evaluator:
             elif a.unit not in instance.unit_by_id:
                 self.stray.append((a, f"unknown unit '{a.unit}'"))
             else:
-                self.rows[(idx[a.employee], instance.day_index(a.date))].append((a.shift, a.unit))
+                e, d = idx[a.employee], instance.day_index(a.date)
+                self.rows[(e, d)].append((a.shift, a.unit))
+                self._started.add((e, d, a.shift))
+                self._started_in.add((e, d, a.shift, a.unit))
         self._all_shifts = [s.id for s in instance.shift_types]
 
     # ---------------------------------------------------------------- facts
@@ -45,7 +52,7 @@ class Evaluator:
         return self._all_shifts  # a roster may hold anything: every type is looked at
 
     def shift(self, e: int, d: int, s: str, u: str | None = None) -> Lit:
-        return any(ss == s and (u is None or uu == u) for ss, uu in self.rows.get((e, d), ()))
+        return (e, d, s) in self._started if u is None else (e, d, s, u) in self._started_in
 
     def on(self, e: int, d: int) -> Lit:
         return bool(self.rows.get((e, d)))

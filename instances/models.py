@@ -72,21 +72,22 @@ class ShiftType(Model):
     # shift types that may not be worked the next day after this one (forbidden successions)
     cannot_follow: list[str] = Field(default_factory=list)
 
-    @property
+    # cached: the checker reads these ~5 M times on a region, and shift types are not mutated
+    @cached_property
     def start_min(self) -> int:
         return self.start.hour * 60 + self.start.minute
 
-    @property
+    @cached_property
     def end_min(self) -> int:
         """End as minutes from the start day's midnight (> 1440 when crossing midnight)."""
         e = self.end.hour * 60 + self.end.minute
         return e + MINUTES_PER_DAY if e <= self.start_min else e
 
-    @property
+    @cached_property
     def minutes(self) -> int:
         return self.end_min - self.start_min
 
-    @property
+    @cached_property
     def crosses_midnight(self) -> bool:
         return self.end_min > MINUTES_PER_DAY
 

@@ -220,10 +220,10 @@ PAIR_MAX_EMPLOYEES = 80
 # An improvement round does not start a unit with less time than this before the deadline: its
 # full model alone takes ~2 s to build in Python for 35 people.
 IMPROVE_MIN_S = 4.0
-# The checker on the assembled region, after the last round: 9.8 s for region-1000 and 1.9 s for
-# region-300 on the 2-core machine for an empty roster, more for a full one (it was budgeted at
-# 3 s, and region-1000 at 60 s ran 12 s over).
-CHECK_S_PER_EMPLOYEE = 0.015
+# The checker on the assembled region, after the last round: 4.8 s for a full region-1000 roster
+# on the 2-core machine (9.5 s before its cell lookups became set lookups; it was budgeted at
+# 3 s then, and region-1000 at 60 s ran 12 s over).
+CHECK_S_PER_EMPLOYEE = 0.008
 # Repair rounds (open shifts above the lower bound after round 1): at most this many, each with
 # this much wall time per employee of the short parts and process, and at most this share of
 # what is left; a part stops as soon as its open shifts are gone.
