@@ -166,10 +166,14 @@ def solve(
     hint: Annotated[Path | None, typer.Option(
         help="Warm start: a roster CSV of this period (published or earlier run) to improve")]
     = None,
+    previous: Annotated[Path | None, typer.Option(
+        help="Warm start from the previous period's roster CSV: its rotation is repeated onto "
+             "this period (leave and leavers dropped) and is the reference of the continuity "
+             "profile")] = None,
     decompose: Annotated[bool | None, typer.Option(
         "--decompose/--whole",
-        help="Allocate the float pool and solve units in parallel (default: above 150 "
-             "employees)")] = None,
+        help="Allocate the float pool and solve units in parallel (default: on for several "
+             "units above 80 employees)")] = None,
 ) -> None:
     """Solve a planning period: prints the roster and KPIs, writes CSV, Excel and a JSON report."""
     from api.excel import export_xlsx
@@ -180,10 +184,23 @@ def solve(
     prof = _profile(profile)
     inst = _load_instance(instance)
     start_roster = None
+    if hint is not None and previous is not None:
+        raise InputError(["give --hint (a roster of this period) or --previous (the previous "
+                          "period's roster), not both"])
     if hint is not None:
         from instances.io import read_roster_csv
 
         start_roster = read_roster_csv(hint, inst)
+    if previous is not None:
+        from instances.io import read_roster_csv
+        from instances.rollover import carry_forward
+
+        carried = carry_forward(read_roster_csv(previous, inst).assignments, inst,
+                                source=str(previous))
+        console.print(f"Previous period: {carried.summary()}.")
+        start_roster = Roster(assignments=carried.assignments)
+        if inst.reference_roster is None:
+            inst = inst.model_copy(update={"reference_roster": carried.assignments})
     console.print(f"[bold]{inst.name}[/]: {len(inst.employees)} employees, {len(inst.units)} "
                   f"units, {inst.n_days} days from {inst.start}; profile {prof.name}, "
                   f"{time_limit:g} s, {workers} workers")

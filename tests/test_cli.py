@@ -107,6 +107,31 @@ def test_solve_warm_starts_from_a_roster_and_never_worsens_it(solved: Path) -> N
     assert again <= first
 
 
+def test_solve_starts_from_the_previous_periods_roster(solved: Path) -> None:
+    """The last period's roster, dated one period back, is carried onto this one: the same
+    rotation is the warm start (never worsened) and the continuity reference."""
+    import pandas as pd
+
+    inst = json.loads((solved / "inst.json").read_text())
+    days = 7 * inst["weeks"]
+    rows = pd.read_csv(solved / "out" / "roster.csv", dtype=str)
+    rows["date"] = (pd.to_datetime(rows["date"]) - pd.Timedelta(days=days)).dt.strftime("%Y-%m-%d")
+    rows.to_csv(solved / "previous.csv", index=False)
+    first = json.loads((solved / "out" / "report.json").read_text())["kpis"]["objective"]
+    r = run("solve", str(solved / "inst.json"), "--time-limit", "8", "--previous",
+            str(solved / "previous.csv"), "--out", str(solved / "prev"), "--no-grid")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"{len(rows)} shifts carried from the previous roster" in r.stdout
+    rep = json.loads((solved / "prev" / "report.json").read_text())
+    assert rep["kpis"]["objective"] <= first
+    r = run("solve", str(solved / "inst.json"), "--previous", str(solved / "out" / "roster.csv"))
+    assert r.returncode == 2 and "no row is dated before the period start" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run("solve", str(solved / "inst.json"), "--hint", str(solved / "out" / "roster.csv"),
+            "--previous", str(solved / "previous.csv"))
+    assert r.returncode == 2 and "not both" in r.stderr
+
+
 def test_region_solve_in_parallel_units(tmp_path: Path) -> None:
     r = run("generate", "--preset", "mixed", "--seed", "1", "--out", str(tmp_path / "m.json"))
     assert r.returncode == 0, r.stderr
