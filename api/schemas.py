@@ -76,6 +76,10 @@ class SolveRequest(Strict):
                                            "(any Profile field; the rest default)")
     workers: int | None = Field(None, ge=1, le=64, description="CP-SAT threads for this job")
     seed: int = Field(0, ge=0, le=2**31 - 1)
+    previous_period: int | None = Field(
+        None, ge=1, description="An earlier period (instance id): its latest published roster "
+        "is carried onto this one (rotation repeated by whole weeks, leave and leavers dropped) "
+        "as the warm start and the reference of the 'continuity' profile")
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"time_limit": 30, "profiles": ["balanced", "ergonomics", "wishes"], "k": 3,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from api.db import Job, RosterVersion, StoredInstance, StoredVariant, StoredWish, now, sessions
-from instances.models import Absence, Instance, Profile, Roster, Wish
+from instances.models import Absence, Assignment, Instance, Profile, Roster, Wish
 from instances.profiles import PROFILES
 
 PROGRESS_EVERY_S = 0.5
@@ -87,9 +87,20 @@ def _run(S, job_id: int) -> None:  # noqa: ANN001
         params = dict(job.params)
         inst = instance_with_wishes(row, wishes)
         hint_rows = None
+        if params.get("previous_roster_version"):
+            # the previous period's published roster carried onto this one (checked when the
+            # job was created): warm start, and the continuity profile's reference
+            from instances.rollover import carry_forward
+
+            version = db.get(RosterVersion, params["previous_roster_version"])
+            carried = carry_forward([Assignment.model_validate(a) for a in version.roster],
+                                    inst).assignments
+            hint_rows = [a.model_dump(mode="json") for a in carried]
+            if inst.reference_roster is None:
+                inst = inst.model_copy(update={"reference_roster": carried})
         if params.get("resume_from"):
             src = db.get(Job, params["resume_from"])
-            hint_rows = src.best_roster if src is not None else None
+            hint_rows = src.best_roster if src is not None else hint_rows
         published = None
         if job.kind == "repair":
             published = db.get(RosterVersion, params["roster_version"]).roster

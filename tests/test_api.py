@@ -313,6 +313,61 @@ def test_cancel_keeps_the_best_roster_and_resume_continues(service) -> None:
     assert r.status_code == 202 and r.json()["params"]["resume_from"] == jid
 
 
+def _next_period(inst: Instance) -> Instance:
+    """The same unit one period later: every date moved on by the period's length."""
+    import re
+    from datetime import date, timedelta
+
+    delta = timedelta(days=inst.n_days)
+    text = re.sub(r"\d{4}-\d{2}-\d{2}",
+                  lambda m: (date.fromisoformat(m.group()) + delta).isoformat(),
+                  inst.model_dump_json())
+    return Instance.model_validate_json(text)
+
+
+def test_a_job_starts_from_the_previous_periods_published_roster(service) -> None:
+    c, url, planner = service
+    inst = small_instance()
+    first = upload(c, planner, inst)
+    jid = c.post(f"/api/instances/{first}/jobs", headers=auth(planner),
+                 json={"time_limit": 6}).json()["id"]
+    run_job(url, jid)
+    v = c.get(f"/api/jobs/{jid}/variants", headers=auth(planner)).json()[0]
+    vid = c.post(f"/api/variants/{v['id']}/approve", headers=auth(planner), json={}).json()["id"]
+    published = c.get(f"/api/rosters/{vid}", headers=auth(planner)).json()["roster"]
+    nxt = _next_period(inst)
+    second = upload(c, planner, nxt)
+    r = c.post(f"/api/instances/{second}/jobs", headers=auth(planner),
+               json={"time_limit": 6, "profiles": ["continuity"], "previous_period": first})
+    assert r.status_code == 202, r.text
+    assert r.json()["progress"]["carried"].startswith(f"{len(published)} shifts carried")
+    warm = r.json()["id"]
+    cold = c.post(f"/api/instances/{second}/jobs", headers=auth(planner),
+                  json={"time_limit": 6, "profiles": ["continuity"]}).json()["id"]
+    from instances.rollover import carry_forward
+
+    carried = carry_forward(Roster.model_validate({"assignments": published}).assignments, nxt)
+    ref = nxt.model_copy(update={"reference_roster": carried.assignments})
+    changes = {}
+    for job in (warm, cold):
+        run_job(url, job)
+        got = c.get(f"/api/jobs/{job}/variants", headers=auth(planner)).json()[0]
+        rows = c.get(f"/api/variants/{got['id']}", headers=auth(planner)).json()["roster"]
+        rep = check_roster(ref, Roster.model_validate({"assignments": rows}))
+        assert rep.violations == []
+        changes[job] = rep.metrics["changes_vs_reference"]
+    # last period's pattern is kept where this period allows it (Easter lowers its target
+    # hours, so some shifts must go); a job that does not know it changes far more
+    assert changes[warm] < changes[cold] / 2, changes
+    # nothing to carry is a 422 that names the field
+    for prev, says in ((999, "no period 999"), (second, "has no published roster"),
+                       (first, "no row is dated before the period start")):
+        target = first if prev == first else second
+        r = c.post(f"/api/instances/{target}/jobs", headers=auth(planner),
+                   json={"time_limit": 6, "previous_period": prev})
+        assert r.status_code == 422 and says in r.text and "previous_period" in r.text, r.text
+
+
 def test_unrosterable_input_names_the_conflicting_rules(service) -> None:
     c, url, planner = service
     inst = small_instance()

@@ -145,3 +145,33 @@ def test_roles_solve_compare_approve_and_wish(server, browser) -> None:
     assert roster and {r["employee"] for r in roster} == {tok["emp0"]}
     phone.close()
     page.close()
+
+
+def test_a_planner_starts_the_next_period_from_the_published_roster(server, browser) -> None:
+    """After the test above published the demo's roster: the next period (the demo one period
+    on) offers it as the start, and the job says what was carried."""
+    from instances.models import Instance
+    from tests.test_api import _next_period
+
+    base, planner = server
+    h = {"Authorization": f"Bearer {planner}"}
+    demo = httpx.get(f"{base}/api/instances", headers=h).json()[-1]
+    assert httpx.get(f"{base}/api/instances/{demo['id']}/rosters", headers=h).json(), \
+        "the demo has no published roster (test_roles_solve_compare_approve_and_wish runs first)"
+    data = httpx.get(f"{base}/api/instances/{demo['id']}", headers=h).json()["data"]
+    nxt = _next_period(Instance.model_validate(data)).model_copy(update={"name": "Seuraava"})
+    r = httpx.post(f"{base}/api/instances", headers=h, json=nxt.model_dump(mode="json"))
+    assert r.status_code == 201, r.text
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(page, base, planner)
+    page.get_by_role("heading", name="Suunnittelujaksot").wait_for()
+    page.locator(f"[data-solve='{r.json()['id']}']").click()
+    form = page.locator(f"form[data-form='{r.json()['id']}']")
+    form.get_by_label("Vaihtoehtoja").fill("1")
+    form.get_by_label("Aikaraja (s)").fill("8")
+    form.get_by_label("Pohjana edellisen jakson julkaistu lista").select_option(str(demo["id"]))
+    form.get_by_role("button", name="Aloita").click()
+    page.locator("#jobs tr").filter(has_text="shifts carried from the previous roster").first \
+        .wait_for()
+    shot(page, "planner-previous-period")
+    page.close()

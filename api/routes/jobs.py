@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import User, get_db, staff, user_from_query
-from api.db import Job, StoredInstance, StoredVariant
+from api.db import Job, RosterVersion, StoredInstance, StoredVariant
 from api.jobs import TERMINAL
-from api.routes.common import instance_row, job_out, job_row, variant_out
+from api.routes.common import instance_row, job_out, job_row, model_of, variant_out
 from api.schemas import JobOut, PathId, SolveRequest, VariantOut
+from instances.models import Assignment
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 
@@ -23,16 +24,44 @@ router = APIRouter(prefix="/api", tags=["jobs"])
              summary="Start a solve job: k ranked variants under the chosen profiles")
 def start(instance_id: PathId, req: SolveRequest, request: Request, user: User = Depends(staff),
           db: Session = Depends(get_db)) -> JobOut:
-    instance_row(db, user, instance_id)
+    row = instance_row(db, user, instance_id)
     if "custom" in req.profiles + [req.rank_by] and not req.weights:
         raise HTTPException(422, ["profiles: the 'custom' profile needs 'weights'"])
     params = req.model_dump(mode="json")
     params["workers"] = req.workers or request.app.state.settings.solve_workers
-    job = Job(instance_id=instance_id, kind="variants", params=params, progress={},
+    progress: dict = {}
+    if req.previous_period is not None:
+        version, carried = _previous_roster(db, user, row, req.previous_period)
+        params["previous_roster_version"] = version.id
+        progress["carried"] = carried.summary()
+    job = Job(instance_id=instance_id, kind="variants", params=params, progress=progress,
               created_by=user.name)
     db.add(job)
     db.commit()
     return job_out(job)
+
+
+def _previous_roster(db: Session, user: User, row: StoredInstance, previous: int):
+    """The previous period's latest published roster and what of it carries onto `row`'s
+    period; a 422 naming `previous_period` when there is nothing to carry."""
+    from instances.rollover import carry_forward
+    from instances.validation import InputError
+
+    prev = db.get(StoredInstance, previous)
+    if prev is None:
+        raise HTTPException(422, [f"previous_period: no period {previous}"])
+    instance_row(db, user, previous)  # 403 outside the user's units
+    version = db.scalars(select(RosterVersion).where(RosterVersion.instance_id == previous)
+                         .order_by(RosterVersion.version.desc()).limit(1)).first()
+    if version is None:
+        raise HTTPException(422, [f"previous_period: period {previous} ({prev.name}) has no "
+                                  "published roster"])
+    try:
+        carried = carry_forward([Assignment.model_validate(a) for a in version.roster],
+                                model_of(row), source=f"period {previous} ({prev.name})")
+    except InputError as err:
+        raise HTTPException(422, [f"previous_period: {m}" for m in err.messages]) from None
+    return version, carried
 
 
 @router.get("/jobs", response_model=list[JobOut], summary="Solve jobs you may see, newest first")

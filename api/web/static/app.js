@@ -9,6 +9,7 @@ const T = {
     jobs: "Laskennat", name: "Nimi", start: "Alkaa", weeks: "Viikkoja", staff: "Henkilöitä",
     units: "Yksiköt", solve: "Laske vaihtoehdot", profiles: "Painotukset", k: "Vaihtoehtoja",
     time: "Aikaraja (s)", go: "Aloita", state: "Tila", progress: "Edistyminen",
+    previous: "Pohjana edellisen jakson julkaistu lista", none: "ei pohjaa",
     objective: "Tavoitearvo", open: "Avoimet vuorot", elapsed: "Kulunut", compare: "Vertaa",
     cancel: "Keskeytä", batch: "Laskennat tiloittain", variants: "Vaihtoehdot",
     kpis: "Tunnusluvut rinnakkain", rank: "Sija", cost: "Henkilöstökustannus",
@@ -34,6 +35,7 @@ const T = {
     signin: "Sign in", periods: "Planning periods", jobs: "Solve jobs", name: "Name",
     start: "Starts", weeks: "Weeks", staff: "Employees", units: "Units", solve: "Compute variants",
     profiles: "Profiles", k: "Variants", time: "Time limit (s)", go: "Start", state: "State",
+    previous: "Start from the previous period's published roster", none: "none",
     progress: "Progress", objective: "Objective", open: "Open shifts", elapsed: "Elapsed",
     compare: "Compare", cancel: "Cancel", batch: "Jobs by state", variants: "Variants",
     kpis: "KPIs side by side", rank: "Rank", cost: "Personnel cost",
@@ -152,7 +154,7 @@ async function plannerView() {
   const [insts, jobs] = await Promise.all([api("/api/instances"), api("/api/jobs")]);
   const main = $main();
   const rows = insts.map((i) => {
-    const form = solveForm(i.id);
+    const form = solveForm(i, insts);
     return [el("tr", {}, el("td", {}, i.name), el("td", {}, i.start), el("td", {}, i.weeks),
       el("td", {}, i.employees), el("td", {}, i.units.join(", ")),
       el("td", {}, el("button", { type: "button", "data-solve": i.id, "aria-expanded": "false",
@@ -173,7 +175,13 @@ async function plannerView() {
     el("tbody", {}, jobs.map((j) => jobRow(j, insts))))));
   for (const j of jobs) if (j.state === "running" || j.state === "queued") follow(j.id, insts);
 }
-function solveForm(iid) {
+function solveForm(inst, insts) {
+  const iid = inst.id;
+  // earlier periods of the same units, newest first: last period's roster as the start
+  const earlier = insts.filter((o) => o.start < inst.start && o.units.some((u) => inst.units.includes(u)))
+    .sort((a, b) => (a.start < b.start ? 1 : -1));
+  const prev = el("select", { name: "previous", id: `prev${iid}` }, el("option", { value: "" }, t("none")),
+    ...earlier.map((o) => el("option", { value: o.id }, `${o.name} (${o.start})`)));
   const boxes = Object.keys(PROFILES).map((p, i) => el("label", {}, el("input", { type: "checkbox", name: "profile", value: p, checked: i < 3 }), prof(p)));
   const k = el("input", { type: "number", name: "k", min: 1, max: 10, value: 3, id: `k${iid}` });
   const time = el("input", { type: "number", name: "time", min: 1, max: 3600, value: 60, id: `time${iid}` });
@@ -181,12 +189,14 @@ function solveForm(iid) {
     ev.preventDefault();
     const profiles = boxes.map((b) => b.querySelector("input")).filter((b) => b.checked).map((b) => b.value);
     try {
-      const job = await api(`/api/instances/${iid}/jobs`, { method: "POST", body: JSON.stringify({
-        profiles: profiles.length ? profiles : ["balanced"], k: Number(k.value), time_limit: Number(time.value) }) });
+      const body = { profiles: profiles.length ? profiles : ["balanced"], k: Number(k.value), time_limit: Number(time.value) };
+      if (prev.value) body.previous_period = Number(prev.value);
+      const job = await api(`/api/instances/${iid}/jobs`, { method: "POST", body: JSON.stringify(body) });
       toast(`${t("jobs")} #${job.id}: ${t(job.state)}`); plannerView();
     } catch (e) { toast(e.message); }
   } }, el("fieldset", {}, el("legend", {}, t("profiles")), boxes),
   el("label", { for: k.id }, t("k")), k, el("label", { for: time.id }, t("time")), time,
+  earlier.length ? [el("label", { for: prev.id }, t("previous")), prev] : "",
   el("button", { type: "submit" }, t("go")));
 }
 function jobRow(j, insts) {
@@ -196,7 +206,8 @@ function jobRow(j, insts) {
   return el("tr", { id: `job-${j.id}`, "data-state": j.state }, el("td", {}, j.id), el("td", {}, inst ? inst.name : j.instance_id),
     el("td", { class: `state-${j.state}` }, t(j.state), j.error ? el("div", { class: "muted" }, j.error) : ""),
     el("td", {}, el("progress", { max: 1, value: frac, "aria-label": `${t("progress")} #${j.id}` }), ` ${Math.round(100 * frac)} %`,
-      p.variants ? ` · ${p.variants_done || 0}/${p.variants}` : ""),
+      p.variants ? ` · ${p.variants_done || 0}/${p.variants}` : "",
+      p.carried ? el("div", { class: "muted" }, p.carried) : ""),
     el("td", {}, fmt(p.objective)), el("td", {}, p.open_shifts ?? "–"), el("td", {}, p.elapsed_s !== undefined ? `${fmt(p.elapsed_s)} s` : "–"),
     el("td", {}, j.state === "done" || j.state === "cancelled" ? el("a", { href: `#/job/${j.id}`, class: "btn" }, t("compare")) :
       (j.state === "running" || j.state === "queued") ? el("button", { type: "button", class: "secondary",
