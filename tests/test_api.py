@@ -313,8 +313,10 @@ def test_cancel_keeps_the_best_roster_and_resume_continues(service) -> None:
     assert r.status_code == 202 and r.json()["params"]["resume_from"] == jid
 
 
-def _next_period(inst: Instance) -> Instance:
-    """The same unit one period later: every date moved on by the period's length."""
+def _next_period(inst: Instance, *, same_holidays: bool = False) -> Instance:
+    """The same unit one period later: every date moved on by the period's length.
+    `same_holidays`: the public holidays moved with them, so the target hours stay the same
+    (else the calendar's: Easter in the period lowers the targets)."""
     import re
     from datetime import date, timedelta
 
@@ -322,7 +324,10 @@ def _next_period(inst: Instance) -> Instance:
     text = re.sub(r"\d{4}-\d{2}-\d{2}",
                   lambda m: (date.fromisoformat(m.group()) + delta).isoformat(),
                   inst.model_dump_json())
-    return Instance.model_validate_json(text)
+    data = json.loads(text)
+    if same_holidays:
+        data["public_holidays"] = [(d + delta).isoformat() for d in sorted(inst.holiday_set)]
+    return Instance.model_validate(data)
 
 
 def test_a_job_starts_from_the_previous_periods_published_roster(service) -> None:
@@ -335,7 +340,10 @@ def test_a_job_starts_from_the_previous_periods_published_roster(service) -> Non
     v = c.get(f"/api/jobs/{jid}/variants", headers=auth(planner)).json()[0]
     vid = c.post(f"/api/variants/{v['id']}/approve", headers=auth(planner), json={}).json()["id"]
     published = c.get(f"/api/rosters/{vid}", headers=auth(planner)).json()["roster"]
-    nxt = _next_period(inst)
+    # the last period's roster fits this one as it stands (same target hours): the start is
+    # that roster itself. (Where it does not fit, e.g. Easter lowers the targets, the search
+    # starts from the nearest roster it finds; measured in benchmarks/README.md.)
+    nxt = _next_period(inst, same_holidays=True)
     second = upload(c, planner, nxt)
     r = c.post(f"/api/instances/{second}/jobs", headers=auth(planner),
                json={"time_limit": 6, "profiles": ["continuity"], "previous_period": first})
@@ -356,9 +364,8 @@ def test_a_job_starts_from_the_previous_periods_published_roster(service) -> Non
         rep = check_roster(ref, Roster.model_validate({"assignments": rows}))
         assert rep.violations == []
         changes[job] = rep.metrics["changes_vs_reference"]
-    # last period's pattern is kept where this period allows it (Easter lowers its target
-    # hours, so some shifts must go); a job that does not know it changes far more
-    assert changes[warm] < changes[cold] / 2, changes
+    # last period's pattern is kept; a job that does not know it changes far more
+    assert changes[warm] < changes[cold] / 4, changes
     # nothing to carry is a 422 that names the field
     for prev, says in ((999, "no period 999"), (second, "has no published roster"),
                        (first, "no row is dated before the period start")):
