@@ -195,8 +195,12 @@ def solve(
         from instances.io import read_roster_csv
         from instances.rollover import carry_forward
 
-        carried = carry_forward(read_roster_csv(previous, inst).assignments, inst,
-                                source=str(previous))
+        try:
+            carried = carry_forward(read_roster_csv(previous, inst).assignments, inst,
+                                    source=str(previous))
+        except InputError as err:  # a roster of this period: say which option takes it
+            raise InputError([*err.messages, "a roster of this period is given with --hint"]) \
+                from None
         console.print(f"Previous period: {carried.summary()}.")
         start_roster = Roster(assignments=carried.assignments)
         if inst.reference_roster is None:

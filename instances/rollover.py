@@ -57,12 +57,11 @@ def carry_forward(rows: list[Assignment], inst: Instance, source: str = "previou
     """This period's rows made by repeating the previous roster's cycle (see module doc).
 
     Raises `InputError` when no row is dated before the period: then it is not a previous
-    period's roster (a roster of this period is a plain warm start, `--hint`)."""
+    period's roster (a roster of this period is a plain warm start, a hint)."""
     before = [a for a in rows if a.date < inst.start]
     if not before:
         raise InputError([f"{source}: no row is dated before the period start {inst.start}; "
-                          "a previous period's roster ends before it (use --hint for a roster "
-                          "of this period)"])
+                          "a previous period's roster ends before it"])
     first = min(a.date for a in before)
     cycle = 7 * math.ceil((inst.start - first).days / 7)
     emps = inst.employee_by_id
