@@ -65,6 +65,14 @@ def upload(c: TestClient, token: str, inst: Instance) -> int:
     return r.json()["id"]
 
 
+def first_variant(c: TestClient, url: str, token: str, iid: int) -> dict:
+    """A 6-s solve job on period `iid`, run here; its first variant."""
+    jid = c.post(f"/api/instances/{iid}/jobs", headers=auth(token),
+                 json={"time_limit": 6}).json()["id"]
+    run_job(url, jid)
+    return c.get(f"/api/jobs/{jid}/variants", headers=auth(token)).json()[0]
+
+
 def test_every_route_class_needs_a_token_and_the_right_role(service) -> None:
     c, _url, planner = service
     iid = upload(c, planner, small_instance())
@@ -211,10 +219,7 @@ def test_approve_publish_employee_view_and_repair(service) -> None:
     c, url, planner = service
     inst = small_instance()
     iid = upload(c, planner, inst)
-    jid = c.post(f"/api/instances/{iid}/jobs", headers=auth(planner),
-                 json={"time_limit": 6}).json()["id"]
-    run_job(url, jid)
-    v = c.get(f"/api/jobs/{jid}/variants", headers=auth(planner)).json()[0]
+    v = first_variant(c, url, planner, iid)
     manager = make_token(c, planner, name="Laine", role="manager",
                          units=[u.id for u in inst.units])
     r = c.post(f"/api/variants/{v['id']}/approve", headers=auth(manager), json={"note": "ok"})
@@ -334,10 +339,7 @@ def test_a_job_starts_from_the_previous_periods_published_roster(service) -> Non
     c, url, planner = service
     inst = small_instance()
     first = upload(c, planner, inst)
-    jid = c.post(f"/api/instances/{first}/jobs", headers=auth(planner),
-                 json={"time_limit": 6}).json()["id"]
-    run_job(url, jid)
-    v = c.get(f"/api/jobs/{jid}/variants", headers=auth(planner)).json()[0]
+    v = first_variant(c, url, planner, first)
     vid = c.post(f"/api/variants/{v['id']}/approve", headers=auth(planner), json={}).json()["id"]
     published = c.get(f"/api/rosters/{vid}", headers=auth(planner)).json()["roster"]
     # the last period's roster fits this one as it stands (same target hours): the start is
