@@ -121,8 +121,8 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
-                "guide_up_to": 20_000, "plateau": True,
-                "kinds": ("employees", "window", "block", "guided")},
+                "guide_up_to": 20_000, "plateau": True, "dive_share": 0.3,
+                "dive_lookahead": (1, 5), "kinds": ("employees", "window", "block", "guided")},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -344,13 +344,18 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
             progress(Progress(part, parts, done_obj + obj, bound, el,
                               min(1.0, el / max(opts.time_limit, 1e-9)), roster=roster))
 
-    first = ObjectiveEval(ctx)(start)
+    score = ObjectiveEval(ctx)
+    first = score(start)
     on_improve(first, start)  # the first roster is out before the bound is worked on
     t1 = time.monotonic()
     guide = _guide(ctx, sub, profile, opts, budget)
     if guide is not None:
         proven.append(guide[1])
         on_improve(first, start)  # now with its bound
+        dived = _dive(ctx, guide[2], opts, budget)
+        if dived is not None and score(dived) < first:
+            start, first = dived, score(dived)
+            on_improve(first, start)
     budget = max(1.0, budget - (time.monotonic() - t1))
     round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
                                           len(start))
@@ -364,8 +369,9 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
 
 
 def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: float):
-    """(the LNS's guide, the proven lower bound) from column generation on `guide_share` of the
-    budget, where the catalogue asks for it and the part decomposes by employee; else None."""
+    """(the LNS's guide, the proven lower bound, the column generation's result) from column
+    generation on `guide_share` of the budget, where the catalogue asks for it and the part
+    decomposes by employee; else None."""
     tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
     share = tuned.get("guide_share")
     if not share or sub.rules.catalogue not in BY_EMPLOYEE \
@@ -380,7 +386,34 @@ def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: flo
         return None
     if res.bound is None or not all(res.pool):
         return None
-    return guide(ctx, sub, res), res.bound
+    return guide(ctx, sub, res), res.bound, res
+
+
+def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
+    """A start for the LNS from the converged LP (scheduler/bound.py `dive`) within `dive_share`
+    of the budget, one dive per lookahead of the catalogue's, the best kept; every variable's
+    value, or None (no converged LP, or no dive finished in time)."""
+    from scheduler.bound import dive
+
+    tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
+    share = tuned.get("dive_share")
+    if not share or not res.converged or res.cg is None:
+        return None
+    t_end = time.monotonic() + budget * share
+    best = None
+    for look in tuned.get("dive_lookahead", (1,)):
+        left = t_end - time.monotonic()
+        if left < 1.0 or _stopped(opts):
+            break
+        got = dive(res.cg, left, lookahead=look, seed=opts.seed, stop=opts.stop)
+        if got is not None and (best is None or got.value < best.value):
+            best = got
+    if best is None:
+        return None
+    values = {(e, d, s, u): True for e, plan in enumerate(best.plans) for d, s, u in plan}
+    if not complete_hint(ctx, values):
+        return None
+    return list(ctx.model.Proto().solution_hint.values)
 
 
 def _roster_fn(sub: Instance, done: list[Assignment], keys: list) -> Callable[[], Roster]:
