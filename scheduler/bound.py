@@ -28,7 +28,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from constraints.context import EncodeContext
-from instances.models import Instance, Profile
+from instances.models import Assignment, Instance, Profile, Roster
 from scheduler.construct import residual_instance
 from scheduler.lns import Guide
 from scheduler.model import build_model
@@ -220,6 +220,12 @@ def lower_bound(instance: Instance, profile: Profile, time_limit: float = 120.0,
 class Dive:
     value: int  # the roster's objective (own costs plus the cover's)
     plans: list[Plan]  # per employee, the schedule chosen
+
+    def roster(self, instance: Instance) -> Roster:
+        return Roster(assignments=[
+            Assignment(employee=emp.id, date=instance.days[d], shift=s, unit=u)
+            for emp, plan in zip(instance.employees, self.plans, strict=True)
+            for d, s, u in plan])
 
 
 # A dive re-prices the employees still free after each fixing, at most this many passes (the

@@ -118,11 +118,19 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # not converge in minutes (benchmarks/results/curtois_bounds.md). 300 s on 2 cores, seed 0:
 # Instance8 1325 (guided) / 1329 (guided, sideways) vs 1332 (benchmarks/README.md, "guided
 # LNS"). Rounds that grow while the search stalls were measured and left out: 1425 and 1431.
+# Once that LP has converged, `dive_share` of the budget goes to price-and-dive rosters from it
+# (scheduler/bound.py `dive`, one per lookahead), and the LNS starts from the best of them where
+# it beats the incumbent. 600 s on 2 cores (benchmarks/README.md, fourteenth session): Instance8
+# 1320 → 1304, Instance14 1292 → 1278 (proven optimal at 234 s), Instance16 3331 → 3225 (the
+# best known value). Only up to `dive_up_to` decisions: Instance12 (10 452) needs 260 s for one
+# dive, which then ends at 4250 against the LNS's 4067, and both 12 and 17 (5 304) came out a
+# little worse with it (4073 vs 4067, 5782 vs 5768).
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
                 "guide_up_to": 20_000, "plateau": True, "dive_share": 0.3,
-                "dive_lookahead": (1, 5), "kinds": ("employees", "window", "block", "guided")},
+                "dive_lookahead": (1, 5), "dive_up_to": 5000,
+                "kinds": ("employees", "window", "block", "guided")},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -397,7 +405,8 @@ def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
 
     tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
     share = tuned.get("dive_share")
-    if not share or not res.converged or res.cg is None:
+    if not share or not res.converged or res.cg is None \
+            or len(ctx.x) > tuned.get("dive_up_to", len(ctx.x)):
         return None
     t_end = time.monotonic() + budget * share
     best = None

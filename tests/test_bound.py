@@ -173,3 +173,73 @@ def test_solve_with_the_guide_reports_the_bound_and_stops_at_it(monkeypatch):
     assert (res.status == "OPTIMAL") == (res.objective == res.bound)
     if res.status == "OPTIMAL":
         assert res.wall_time < 35  # stopped at the proof, not at the time limit
+
+
+@pytest.mark.parametrize("lookahead", [1, 5])
+def test_dive_gives_a_valid_roster_at_the_value_it_reports(lookahead):
+    """Price and dive from the converged LP: every employee gets one schedule, the roster meets
+    every hard rule, and the checker's objective is the dive's value, never below the bound.
+    Instance4's LP is tight (1716, the optimum), and the dive lands on it."""
+    from constraints.checker import check_roster
+    from scheduler.bound import dive
+
+    prof = curtois_profile()
+    inst = read_curtois(bench_file("Instance4"))
+    res = lower_bound(inst, prof, 60.0)
+    assert res.converged and res.cg is not None
+    got = dive(res.cg, 60.0, lookahead=lookahead)
+    assert got is not None and len(got.plans) == len(inst.employees)
+    rep = check_roster(inst, got.roster(inst), prof)
+    assert rep.feasible, rep.violations[:3]
+    assert rep.objective == got.value
+    assert res.bound <= got.value <= res.bound * 1.02
+
+
+def test_dive_gives_up_when_its_time_runs_out():
+    """No half-built roster: out of time, the dive answers None."""
+    from scheduler.bound import dive
+
+    res = lower_bound(_bench_instance(), curtois_profile(), 30.0)
+    assert dive(res.cg, 0.0) is None
+
+
+def test_master_holds_a_fixed_employee_to_their_schedule():
+    """Fixing an employee's schedule pins its weight to 1 and can only raise the LP."""
+    res = lower_bound(_bench_instance(), curtois_profile(), 30.0)
+    cg = res.cg
+    free_value, _pi, lam = cg.master()
+    i = next(i for i, c in enumerate(cg.cols) if len(c) > 1)
+    k = min(range(len(cg.cols[i])), key=lambda j: lam[i][j])  # the LP's least liked one
+    value, _pi, lam = cg.master({i: k})
+    assert lam[i][k] == pytest.approx(1.0) and sum(lam[i]) == pytest.approx(1.0)
+    assert value >= free_value - 1e-6
+
+
+def test_solve_starts_the_lns_from_the_dive_where_it_is_better(monkeypatch):
+    """With `dive_share`, the LNS starts from the dive's roster when it beats the first roster
+    (Instance4: the per-employee construction lands far above the LP): the dive's value is a
+    point of the solve's history, and the LNS only goes down from there."""
+    import scheduler.bound as bound_mod
+    from scheduler import SolveOptions, solve
+    from scheduler.solve import LNS_BY_CATALOGUE
+
+    monkeypatch.setitem(LNS_BY_CATALOGUE, "curtois", {
+        **LNS_BY_CATALOGUE["curtois"], "guide_share": 0.5, "dive_share": 0.4,
+        "dive_lookahead": (1,)})
+    values = []
+    real = bound_mod.dive
+
+    def spy(*args, **kw):
+        out = real(*args, **kw)
+        values.append(None if out is None else out.value)
+        return out
+
+    monkeypatch.setattr(bound_mod, "dive", spy)
+    inst = read_curtois(bench_file("Instance4"))
+    res = solve(inst, curtois_profile(), SolveOptions(time_limit=60, workers=2, two_phase=True,
+                                                      lns_above=0))
+    assert len(values) == 1 and values[0] is not None
+    objs = [h[1] for h in res.history]
+    assert objs[0] > values[0]  # the first roster, before the bound
+    assert values[0] in objs
+    assert res.bound <= res.objective <= values[0] <= 1.02 * res.bound
