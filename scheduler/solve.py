@@ -122,9 +122,9 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # (scheduler/bound.py `dive`, one per lookahead), and the LNS starts from the best of them where
 # it beats the incumbent. 600 s on 2 cores (benchmarks/README.md, fourteenth session): Instance8
 # 1320 → 1304, Instance14 1292 → 1278 (proven optimal at 234 s), Instance16 3331 → 3225 (the
-# best known value). Only up to `dive_up_to` decisions: Instance12 (10 452) needs 260 s for one
-# dive, which then ends at 4250 against the LNS's 4067, and both 12 and 17 (5 304) came out a
-# little worse with it (4073 vs 4067, 5782 vs 5768).
+# best known value). The LNS waits for the dive, so only up to `dive_up_to` decisions:
+# Instance12 (10 452) needs 260 s for one dive, which then ends at 4250 against the LNS's 4067,
+# and with its 180 s spent on a dive that did not finish it came to 4073.
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
