@@ -186,3 +186,26 @@ def test_a_planner_starts_the_next_period_from_the_published_roster(server, brow
         .wait_for()
     shot(page, "planner-previous-period")
     page.close()
+
+
+def test_a_job_ending_leaves_the_solve_form_being_filled_in_open(server, browser) -> None:
+    """A planner typing into a solve form while another job finishes keeps the form and what
+    they typed: only the jobs table is refreshed (the whole page used to be re-rendered)."""
+    base, planner = server
+    h = {"Authorization": f"Bearer {planner}"}
+    demo = httpx.get(f"{base}/api/instances", headers=h).json()[-1]
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(page, base, planner)
+    page.get_by_role("heading", name="Suunnittelujaksot").wait_for()
+    job = httpx.post(f"{base}/api/instances/{demo['id']}/jobs", headers=h,
+                     json={"time_limit": 3, "k": 1}).json()["id"]
+    page.reload()  # the page follows the running job from here on
+    page.locator(f"#job-{job}").wait_for()
+    page.locator(f"[data-solve='{demo['id']}']").click()
+    form = page.locator(f"form[data-form='{demo['id']}']")
+    form.get_by_label("Vaihtoehtoja").fill("4")
+    page.locator(f"#job-{job}[data-state='done']").wait_for(timeout=120_000)
+    page.wait_for_timeout(800)  # the refresh runs 300 ms after the job's end
+    assert form.is_visible()
+    assert form.get_by_label("Vaihtoehtoja").input_value() == "4"
+    page.close()

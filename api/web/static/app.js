@@ -161,19 +161,31 @@ async function plannerView() {
         onclick: (ev) => { form.hidden = !form.hidden; ev.target.setAttribute("aria-expanded", String(!form.hidden)); } }, t("solve")))),
     el("tr", {}, el("td", { colspan: 6 }, form))];
   });
-  const counts = {};
-  for (const j of jobs) counts[j.state] = (counts[j.state] || 0) + 1;
   main.replaceChildren(
     el("h1", {}, t("periods")),
     el("div", { class: "scroll" }, el("table", { class: "wide" }, el("thead", {}, el("tr", {},
       ...["name", "start", "weeks", "staff", "units", "solve"].map((k) => el("th", { scope: "col" }, t(k))))),
     el("tbody", {}, rows.flat()))),
     el("h2", {}, t("jobs")),
-    el("p", { id: "batch" }, `${t("batch")}: `, Object.entries(counts).map(([s, n]) => `${t(s)} ${n}`).join(" · ") || "–"),
+    batchLine(jobs),
     el("div", { class: "scroll" }, el("table", { id: "jobs", class: "wide" }, el("thead", {}, el("tr", {},
       ...["#", "period", "state", "progress", "objective", "open", "elapsed", ""].map((k) => el("th", { scope: "col" }, k === "#" ? "#" : t(k))))),
     el("tbody", {}, jobs.map((j) => jobRow(j, insts))))));
   for (const j of jobs) if (j.state === "running" || j.state === "queued") follow(j.id, insts);
+}
+function batchLine(jobs) {
+  const counts = {};
+  for (const j of jobs) counts[j.state] = (counts[j.state] || 0) + 1;
+  return el("p", { id: "batch" }, `${t("batch")}: `, Object.entries(counts).map(([s, n]) => `${t(s)} ${n}`).join(" · ") || "–");
+}
+// a job ended: its row and the counts change, nothing else, so a solve form being filled in
+// stays open with what the planner typed (re-rendering the page closed it)
+async function refreshJobs(insts) {
+  const jobs = await api("/api/jobs");
+  const body = document.querySelector("#jobs tbody"), batch = document.getElementById("batch");
+  if (!body || !batch) return;
+  batch.replaceWith(batchLine(jobs));
+  body.replaceChildren(...jobs.map((j) => jobRow(j, insts)));
 }
 function solveForm(inst, insts) {
   const iid = inst.id;
@@ -221,7 +233,7 @@ function follow(id, insts) {
     const old = document.getElementById(`job-${id}`);
     if (old) old.replaceWith(jobRow(j, insts));
   });
-  es.addEventListener("end", () => { es.close(); setTimeout(() => { if ((location.hash || "#/").match(/^#\/(planner)?$/)) plannerView(); }, 300); });
+  es.addEventListener("end", () => { es.close(); setTimeout(() => { if ((location.hash || "#/").match(/^#\/(planner)?$/)) refreshJobs(insts); }, 300); });
   es.onerror = () => es.close();
 }
 
