@@ -21,10 +21,14 @@ from instances.models import Demand, Instance, Profile, Roster
 RULE_ID = "staffing"
 
 
-def open_shift_cents(b: Builder, shift: str) -> int:
+def substitute_cents(instance: Instance, shift: str) -> int:
     """Substitute (agency) cost of one open shift, in cents."""
-    minutes = b.instance.shift_by_id[shift].minutes
-    return round(minutes * b.rules.substitute_hourly_cost * 100 / 60)
+    minutes = instance.shift_by_id[shift].minutes
+    return round(minutes * instance.rules.substitute_hourly_cost * 100 / 60)
+
+
+def open_shift_cents(b: Builder, shift: str) -> int:
+    return substitute_cents(b.instance, shift)
 
 
 def apply(b: Builder) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from constraints.checker import check_roster
 from instances.calendar import target_minutes
 from instances.models import Assignment, Instance, Profile, Roster
+from scheduler.open_shifts import open_shift_lower_bound
 
 # A unit's first roster: its hard model built (~0.2 s for 35 people), CP-SAT's first solution
 # (0.3–0.6 s with one worker, no presolve), then LNS on the open shifts; less than this per unit
@@ -70,33 +71,6 @@ def unit_shortfall(instance: Instance) -> dict[str, int]:
         if len(emp.units) == 1:
             need[emp.home_unit] -= target_minutes(instance, emp)
     return need
-
-
-def open_shift_lower_bound(instance: Instance) -> dict[str, int]:
-    """Per unit, open shifts that no roster can avoid: demand with too few people to meet it.
-
-    For each unit and day: the minimum of each shift against the people who could work it at all
-    (the unit is theirs, float pool included; the contract allows the shift; not absent), and the
-    day's minimum summed over its shifts against the people who could work any of them (one shift
-    a day each). Competence rows count people holding the competence. A valid lower bound, not
-    the optimum: it ignores rest, hours and runs.
-    """
-    absent = instance.absent_days
-    all_shifts = [s.id for s in instance.shift_types]
-    lb: dict[str, int] = {u.id: 0 for u in instance.units}
-    rows: dict[tuple[str, int, str | None], list] = {}
-    for dm in instance.demand:
-        rows.setdefault((dm.unit, instance.day_index(dm.date), dm.competence), []).append(dm)
-    for (unit, d, comp), dms in rows.items():
-        people = [e for e in instance.employees if unit in e.units and d not in absent[e.id]
-                  and (comp is None or comp in e.competences)]
-        allowed = [set(e.shift_types if e.shift_types is not None else all_shifts)
-                   for e in people]
-        per_shift = sum(max(0, dm.minimum - sum(dm.shift in a for a in allowed)) for dm in dms)
-        wanted = {dm.shift for dm in dms}
-        any_shift = sum(1 for a in allowed if a & wanted)
-        lb[unit] += max(per_shift, sum(dm.minimum for dm in dms) - any_shift)
-    return lb
 
 
 def _can_fill_hours(instance: Instance, emp, unit: str, by_day: dict) -> bool:

@@ -241,7 +241,10 @@ class _Search:
         st.by_kind[kind][0] += 1
         if code == cp_model.OPTIMAL:
             st.optimal += 1
-            self.size[kind] = int(self.size[kind] * 1.25) + 1
+            # capped: on a model small enough that every round is solved to optimality the
+            # size would otherwise grow until it overflows
+            self.size[kind] = min(int(self.size[kind] * 1.25) + 1,
+                                  max(self.n_emp, self.n_days))
         elif code in (cp_model.FEASIBLE, cp_model.UNKNOWN):
             self.size[kind] = max(2, int(self.size[kind] * 0.8))
         gained = False

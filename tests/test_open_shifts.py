@@ -1,0 +1,86 @@
+"""The open shifts no roster avoids (scheduler/open_shifts.py): a valid floor, and phase 1
+stops once it reaches it instead of running out its share."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from constraints.checker import check_roster
+from instances.models import RN, Absence, AbsenceKind, Demand, Profile
+from scheduler.open_shifts import open_shift_lower_bound, phase1_target, unavoidable_open_shifts
+from tests.factory import START, employee, make_instance
+
+
+def _open_cost(inst, roster, prof: Profile) -> int:
+    """What a roster's open shifts cost in the objective, from the checker's rows."""
+    rows = check_roster(inst, roster, prof).metrics["open_shifts"]
+    return sum(r["count"] * prof.open_shift + round(r["cost_eur"] * 100) * prof.cost_cent
+               for r in rows)
+
+
+def test_a_competence_row_and_the_any_staff_row_share_their_open_shifts():
+    """A substitute hired for a nurse row also counts toward the shift's any-staff row
+    (constraints/staffing.py): the shift needs the larger floor, not the sum."""
+    emps = [employee(2), employee(4)]  # two LPNs, no nurse
+    demand = [Demand(unit="U1", date=START, shift="A", minimum=3),
+              Demand(unit="U1", date=START, shift="A", minimum=1, competence=RN)]
+    inst = make_instance(employees=emps, demand=demand)
+    assert unavoidable_open_shifts(inst) == {("U1", 0): ({"A": 1}, 1)}
+    assert open_shift_lower_bound(inst) == {"U1": 1}
+
+
+def test_the_day_floor_counts_one_shift_a_day_each():
+    demand = [Demand(unit="U1", date=START, shift="A", minimum=2),
+              Demand(unit="U1", date=START, shift="I", minimum=2)]
+    inst = make_instance(employees=[employee(1), employee(2), employee(3)], demand=demand,
+                         absences=[Absence(employee="e3", start=START, end=START,
+                                           kind=AbsenceKind.OTHER)])
+    # each shift alone has 2 people who could work it; the day has 2 people for 4 places
+    assert unavoidable_open_shifts(inst) == {("U1", 0): ({}, 2)}
+
+
+def test_phase1_target_is_never_above_a_solved_rosters_open_shift_cost():
+    """Valid: the floor is priced at most at what the solver's best roster pays (equal here,
+    where the only open shifts are the ones nobody can work)."""
+    from scheduler import SolveOptions, solve
+
+    demand = [Demand(unit="U1", date=START + timedelta(days=d), shift="A", minimum=2)
+              for d in range(7)] + [Demand(unit="U1", date=START, shift="I", minimum=1)]
+    emps = [employee(1), employee(2)]
+    inst = make_instance(employees=emps, demand=demand, absences=[
+        Absence(employee="e2", start=START, end=START + timedelta(days=1),
+                kind=AbsenceKind.OTHER)])
+    prof = Profile()
+    target = phase1_target(inst, prof)
+    assert target > 0
+    res = solve(inst, prof, SolveOptions(time_limit=3, workers=1, first_only=True))
+    assert res.roster is not None
+    assert target <= _open_cost(inst, res.roster, prof)
+
+
+def test_phase1_stops_at_the_floor(monkeypatch):
+    """Phase 1's LNS is told the floor and stops there: on a unit short of staff every day it
+    ends with exactly the unavoidable open shifts, not after its whole share aiming at zero."""
+    import scheduler.lns as lns
+    from scheduler.solve import SolveOptions, _phase1
+
+    got = []
+    real = lns.improve
+
+    def spy(ctx, start, time_limit, **kw):
+        out = real(ctx, start, time_limit, **kw)
+        got.append((kw["target"], out[1]))
+        return out
+
+    monkeypatch.setattr(lns, "improve", spy)
+    demand = [Demand(unit="U1", date=START + timedelta(days=d), shift=s, minimum=2)
+              for d in range(7) for s in ("A", "I")]
+    inst = make_instance(employees=[employee(i) for i in range(1, 4)], demand=demand)
+    prof = Profile()
+    status, values = _phase1(inst, prof, SolveOptions(workers=1), 30.0, None)
+    assert status == "FEASIBLE" and values is not None
+    floor = phase1_target(inst, prof)
+    assert floor > 0
+    assert got, "phase 1 went straight to its floor; the test needs a unit it must search"
+    target, reached = got[-1]
+    assert target == floor and reached == floor
