@@ -20,14 +20,19 @@ from dataclasses import dataclass, field
 from instances.models import Assignment, Instance
 from instances.validation import InputError
 
-# Why a previous row was not carried, as the planner reads it
+# Why a previous row was not carried, as the planner reads it: Finnish first (the page's
+# language), English in brackets as on every other label
 REASONS = {
-    "employee": "employee not in this period",
-    "shift": "shift type not in this period",
-    "unit": "unit the employee may not work in",
-    "contract": "shift type outside the employee's contract",
-    "absence": "falls on the employee's leave or absence",
-    "taken": "employee already carried a shift that day",
+    "employee": ("työntekijä ei ole tällä jaksolla", "employee not in this period"),
+    "shift": ("vuorotyyppiä ei ole tällä jaksolla", "shift type not in this period"),
+    "unit": ("yksikkö, jossa työntekijä ei voi työskennellä",
+             "unit the employee may not work in"),
+    "contract": ("vuorotyyppi ei kuulu työntekijän sopimukseen",
+                 "shift type outside the employee's contract"),
+    "absence": ("osuu työntekijän lomalle tai poissaoloon",
+                "falls on the employee's leave or absence"),
+    "taken": ("työntekijälle on jo siirretty vuoro sille päivälle",
+              "employee already carried a shift that day"),
 }
 
 
@@ -41,14 +46,17 @@ class Carried:
 
     def summary(self) -> str:
         """One line for the planner: what the warm start is made of."""
-        weeks = self.cycle_days // 7
-        text = (f"{len(self.assignments)} shifts carried from the previous roster "
-                f"({self.source_rows} rows, a {weeks}-week cycle)")
+        weeks, n, rows = self.cycle_days // 7, len(self.assignments), self.source_rows
+        text = (f"{n} vuoroa siirretty edellisestä listasta, {weeks} viikon kierto, {rows} riviä "
+                f"({n} shifts carried from the previous roster, a {weeks}-week cycle, "
+                f"{rows} rows)")
         if self.dropped:
-            text += "; not carried: " + ", ".join(
-                f"{n} ({REASONS[k]})" for k, n in self.dropped.most_common())
+            text += "; ei siirretty (not carried): " + ", ".join(
+                f"{k_n} × {REASONS[k][0]} ({REASONS[k][1]})"
+                for k, k_n in self.dropped.most_common())
         if self.ignored_rows:
-            text += f"; {self.ignored_rows} rows dated in or after this period ignored"
+            text += (f"; {self.ignored_rows} riviä tällä jaksolla tai sen jälkeen ohitettu "
+                     f"({self.ignored_rows} rows dated in or after this period ignored)")
         return text
 
 

@@ -350,7 +350,7 @@ def test_a_job_starts_from_the_previous_periods_published_roster(service) -> Non
     r = c.post(f"/api/instances/{second}/jobs", headers=auth(planner),
                json={"time_limit": 6, "profiles": ["continuity"], "previous_period": first})
     assert r.status_code == 202, r.text
-    assert r.json()["progress"]["carried"].startswith(f"{len(published)} shifts carried")
+    assert r.json()["progress"]["carried"].startswith(f"{len(published)} vuoroa siirretty")
     warm = r.json()["id"]
     cold = c.post(f"/api/instances/{second}/jobs", headers=auth(planner),
                   json={"time_limit": 6, "profiles": ["continuity"]}).json()["id"]

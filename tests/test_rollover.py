@@ -55,7 +55,10 @@ def test_leave_leavers_and_unknown_shifts_are_dropped_and_counted() -> None:
                                                             "e2": "I------"}).assignments)
     assert carried.dropped == {"absence": 2, "employee": 1, "shift": 1, "unit": 1}
     text = carried.summary()
-    assert "3 shifts carried" in text and "2 (falls on the employee's leave or absence)" in text
+    assert text.startswith("3 vuoroa siirretty edellisestä listasta")
+    assert "3 shifts carried" in text
+    assert "2 × osuu työntekijän lomalle tai poissaoloon (falls on the employee's leave or " \
+        "absence)" in text
 
 
 def test_a_roster_of_this_period_is_not_a_previous_one() -> None:
