@@ -56,12 +56,13 @@ class LnsStats:
 
 
 class ObjectiveEval:
-    """The model's objective as {variable index: coefficient} + constant, to score assignments."""
+    """The model's objective (or `expr`) as {variable index: coefficient} + constant, to score
+    assignments."""
 
-    def __init__(self, ctx: EncodeContext):
+    def __init__(self, ctx: EncodeContext, expr=None):
         from ortools.sat.python import cp_model_helper as cmh
 
-        flat = cmh.FlatIntExpr(ctx.objective())
+        flat = cmh.FlatIntExpr(ctx.objective() if expr is None else expr)
         coeffs: dict[int, int] = defaultdict(int)
         for v, c in zip(flat.vars, flat.coeffs, strict=True):
             coeffs[v.index] += c
@@ -269,9 +270,11 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             kinds: tuple[str, ...] = KINDS, target: int | None = None,
             stop: Callable[[], bool] | None = None, threads: int = 1, adaptive: bool = False,
             compact: int | None = None, plateau: bool = False, guide: Guide | None = None,
+            done: Callable[[list[int]], bool] | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
-    objective reaches `target` (a known lower bound, e.g. 0 open shifts). `workers` CP-SAT
+    objective reaches `target` (a known lower bound, e.g. 0 open shifts), or once `done` says so
+    of the incumbent (a part of the objective at its own floor). `workers` CP-SAT
     workers in all, shared by `threads` rounds running at once. `compact`: rounds build compact
     sub-models (scheduler/submodel.py) opening derived variables within that many days of the
     free cells; None: clones of the whole model."""
@@ -283,7 +286,8 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
 
     def running() -> bool:
         return (time.monotonic() < t_end - min(0.2, round_limit) and not halt.is_set()
-                and (target is None or search.best_obj > target) and not (stop and stop()))
+                and (target is None or search.best_obj > target) and not (stop and stop())
+                and not (done and done(search.best)))
 
     def loop(rng: random.Random) -> None:
         with search.lock:
