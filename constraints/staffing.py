@@ -27,10 +27,6 @@ def substitute_cents(instance: Instance, shift: str) -> int:
     return round(minutes * instance.rules.substitute_hourly_cost * 100 / 60)
 
 
-def open_shift_cents(b: Builder, shift: str) -> int:
-    return substitute_cents(b.instance, shift)
-
-
 def apply(b: Builder) -> None:
     inst = b.instance
     by_unit: dict[str, list[int]] = defaultdict(list)
@@ -69,7 +65,7 @@ def apply(b: Builder) -> None:
                           u=u, day=day, s=s, c=label, need=dm.minimum), d=d)
             b.penalty(RULE_ID, "cost_cent", short,
                       Msg("{u} {day} {s}: substitute cost of {amount} open shift(s)",
-                          u=u, day=day, s=s), d=d, multiplier=open_shift_cents(b, s))
+                          u=u, day=day, s=s), d=d, multiplier=substitute_cents(b.instance, s))
             assert dm.target is not None
             if dm.target > dm.minimum:
                 under = b.max_([dm.target - count - short - extra, 0], ub=dm.target)
@@ -84,7 +80,7 @@ def apply(b: Builder) -> None:
                 if o:
                     open_rows.append({"unit": u, "date": inst.days[d].isoformat(), "shift": s,
                                       "competence": dm.competence, "count": o,
-                                      "cost_eur": o * open_shift_cents(b, s) / 100})
+                                      "cost_eur": o * substitute_cents(b.instance, s) / 100})
 
         # composition: an assistant is never the only kind of staff on the shift
         assist = [e for e in staff if set(b.employees[e].competences) & assistants]

@@ -284,10 +284,21 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     per_round = max(1, workers // threads)
     halt = threading.Event()  # a round failed in another thread
 
+    judged: list = [None, False]  # the incumbent `done` last saw, and its answer
+
+    def finished() -> bool:
+        """`done` of the incumbent, asked again only when the incumbent changed (it is a pass
+        over the objective's terms, and this runs before every round)."""
+        if done is None:
+            return False
+        if judged[0] is not search.best:
+            judged[:] = [search.best, done(search.best)]
+        return judged[1]
+
     def running() -> bool:
         return (time.monotonic() < t_end - min(0.2, round_limit) and not halt.is_set()
                 and (target is None or search.best_obj > target) and not (stop and stop())
-                and not (done and done(search.best)))
+                and not finished())
 
     def loop(rng: random.Random) -> None:
         with search.lock:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from constraints.common import qualified
+from constraints.staffing import substitute_cents
+from instances.calendar import max_minutes, target_minutes
 from instances.models import Instance, Profile
 
 Slot = tuple[str, int]  # unit, day index
@@ -73,8 +75,6 @@ def phase1_target(instance: Instance, profile: Profile) -> int:
     its weight plus the substitute's cost of that shift), from `unavoidable_open_shifts`. Where
     the day's floor exceeds its shifts' floors, the extra open shifts are priced at the day's
     cheapest shift. Every other term of phase 1's objective is ≥ 0, so no roster scores below."""
-    from constraints.staffing import substitute_cents
-
     def price(shift: str) -> int:
         return profile.open_shift + profile.cost_cent * substitute_cents(instance, shift)
 
@@ -95,8 +95,6 @@ def _hours_floor(instance: Instance, price) -> int:
     + tolerance, under the period maximum: the hard period-hours rule): minutes that only
     substitutes can cover, priced at the cheapest price per minute of a shift in demand. Easter
     in the period lowers everyone's target; the demand stays."""
-    from instances.calendar import max_minutes, target_minutes
-
     if instance.rules.catalogue != "finnish":
         return 0
     minutes = {s.id: s.minutes for s in instance.shift_types}
