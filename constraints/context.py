@@ -40,6 +40,8 @@ class EncodeContext:
         self.explain = explain
         self.groups: dict[str, cp_model.IntVar] = {}
         self.objective_terms: list[tuple[int, Expr, str]] = []  # (weight, amount, rule)
+        # index in objective_terms -> the profile's weight name (wish, burden_strong, …)
+        self.term_of: dict[int, str] = {}
         self.term_amounts: dict[str, list[Expr]] = {}  # Profile term -> its amounts
         self.x: dict[tuple[int, int, str, str], cp_model.IntVar] = {}
         self._cache: dict[Any, Any] = {}
@@ -224,6 +226,7 @@ class EncodeContext:
         w = getattr(self.profile, term) * multiplier
         if w == 0 or (_is_const(amount) and int(amount) == 0):
             return
+        self.term_of[len(self.objective_terms)] = term
         self.objective_terms.append((w, amount, rule))
         self.term_amounts.setdefault(term, []).append(amount)
 
@@ -234,5 +237,10 @@ class EncodeContext:
         raise TypeError("value() is only available when evaluating a finished roster")
 
     # ---------------------------------------------------------------- objective
-    def objective(self) -> Expr:
-        return sum(w * a for w, a, _ in self.objective_terms)
+    def objective(self, factors: dict[str, int] | None = None) -> Expr:
+        """The weighted sum of the soft terms; `factors` multiplies the weights of the named
+        profile terms (a search objective that goes after those terms first)."""
+        if not factors:
+            return sum(w * a for w, a, _ in self.objective_terms)
+        return sum(w * factors.get(self.term_of.get(i, ""), 1) * a
+                   for i, (w, a, _) in enumerate(self.objective_terms))

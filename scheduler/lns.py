@@ -78,7 +78,7 @@ class _Search:
 
     def __init__(self, ctx: EncodeContext, start: list[int], kinds: tuple[str, ...],
                  adaptive: bool, compact: int | None = None, plateau: bool = False,
-                 guide: Guide | None = None):
+                 guide: Guide | None = None, factors: dict[str, int] | None = None):
         self.ctx = ctx
         self.guide = guide
         self._gaps: tuple[list[int], list[float]] | None = None
@@ -87,7 +87,9 @@ class _Search:
         self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
         for (e, d, _s, _u), var in ctx.x.items():
             self.cells[(e, d)].append(var.index)
-        self.objective = ObjectiveEval(ctx)
+        self.objective = ObjectiveEval(ctx, ctx.objective(factors) if factors else None)
+        # what callers are told: the true objective, also while the search runs on `factors`
+        self.truth = ObjectiveEval(ctx) if factors else self.objective
         self.best = list(start)
         self.best_obj = self.objective(self.best)
         self.kinds, self.adaptive = kinds, adaptive
@@ -257,7 +259,7 @@ class _Search:
                 st.improved += 1
                 st.by_kind[kind][1] += 1
                 if on_improve:
-                    on_improve(obj, vals)
+                    on_improve(self.truth(vals), vals)
             elif self.plateau and obj == self.best_obj == start_obj and vals != self.best:
                 self.best = vals  # a sideways move: same objective, another roster
                 st.sideways += 1
@@ -271,15 +273,33 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             stop: Callable[[], bool] | None = None, threads: int = 1, adaptive: bool = False,
             compact: int | None = None, plateau: bool = False, guide: Guide | None = None,
             done: Callable[[list[int]], bool] | None = None,
+            factors: dict[str, int] | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts), or once `done` says so
     of the incumbent (a part of the objective at its own floor). `workers` CP-SAT
     workers in all, shared by `threads` rounds running at once. `compact`: rounds build compact
     sub-models (scheduler/submodel.py) opening derived variables within that many days of the
-    free cells; None: clones of the whole model."""
+    free cells; None: clones of the whole model. `factors`: the search runs on the objective with
+    those profile terms' weights multiplied (`EncodeContext.objective`); the objective returned
+    and told to `on_improve` is the true one."""
+    if factors:
+        ctx.model.Minimize(ctx.objective(factors))
+        try:
+            return _improve(ctx, start, time_limit, workers, seed, on_improve, round_limit, params,
+                            kinds, target, stop, threads, adaptive, compact, plateau, guide, done,
+                            factors)
+        finally:
+            ctx.model.Minimize(ctx.objective())
+    return _improve(ctx, start, time_limit, workers, seed, on_improve, round_limit, params, kinds,
+                    target, stop, threads, adaptive, compact, plateau, guide, done, None)
+
+
+def _improve(ctx, start, time_limit, workers, seed, on_improve, round_limit, params, kinds,
+             target, stop, threads, adaptive, compact, plateau, guide, done, factors,
+             ) -> tuple[list[int], int, LnsStats]:
     t_end = time.monotonic() + time_limit
-    search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide)
+    search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors)
     threads = max(1, min(threads, workers))
     per_round = max(1, workers // threads)
     halt = threading.Event()  # a round failed in another thread
@@ -325,7 +345,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
     if threads == 1:
         loop(rngs[0])
-        return search.best, search.best_obj, search.stats
+        return search.best, search.truth(search.best), search.stats
     errors: list[BaseException] = []
 
     def guarded(rng: random.Random) -> None:
@@ -342,4 +362,4 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
         t.join()
     if errors:
         raise errors[0]
-    return search.best, search.best_obj, search.stats
+    return search.best, search.truth(search.best), search.stats

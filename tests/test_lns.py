@@ -43,6 +43,35 @@ def test_parallel_adaptive_rounds_improve_and_the_checker_agrees():
     assert obj <= (seen[-1] if seen else obj)
 
 
+def test_a_search_on_weighted_up_terms_reports_the_true_objective():
+    """`factors` multiplies the named profile terms in the search only: the objective returned
+    and told to the callback is the checker's, and the model's own objective is restored."""
+    from scheduler.lns import ObjectiveEval
+
+    inst, prof, ctx, start = _start()
+    factors = {"wish": 3, "burden_strong": 3}
+    true, shaped = ObjectiveEval(ctx), ObjectiveEval(ctx, ctx.objective(factors))
+    wish = ObjectiveEval(ctx, sum(w * a for i, (w, a, _r) in enumerate(ctx.objective_terms)
+                                  if ctx.term_of.get(i) == "wish"))
+    strong = ObjectiveEval(ctx, sum(w * a for i, (w, a, _r) in enumerate(ctx.objective_terms)
+                                    if ctx.term_of.get(i) == "burden_strong"))
+    # the start (hard rules only) leaves wishes unmet and strong burdens: both weigh 3×
+    assert wish(start) > 0 and strong(start) > 0
+    assert shaped(start) == true(start) + 2 * wish(start) + 2 * strong(start)
+    def objective_row():
+        o = ctx.model.Proto().objective
+        return list(o.vars), list(o.coeffs), o.offset
+
+    before = objective_row()
+    seen: list[int] = []
+    best, obj, _stats = improve(ctx, start, 3.0, workers=2, round_limit=0.5, factors=factors,
+                                on_improve=lambda o, v: seen.append((o, true(v))))
+    assert obj == true(best) == check_roster(inst, _roster(ctx, best), prof).objective
+    assert seen and all(o == t for o, t in seen)
+    assert shaped(best) < shaped(start)
+    assert objective_row() == before
+
+
 def test_a_failing_callback_in_a_round_thread_reaches_the_caller():
     _inst, _prof, ctx, start = _start()
 

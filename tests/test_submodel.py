@@ -102,6 +102,12 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
     assert "kinds" not in unit[2] and "plateau" not in unit[2]
     assert small[2]["kinds"] == ("employees", "window", "block", "guided")
     assert small[2]["plateau"] is True
+    # a region's unit searches with wishes and strong overload weighted up; a whole model on
+    # 2 workers and the Curtois catalogue search on their own objective
+    assert unit[2]["factors"] == {"wish": 3, "burden_strong": 3, "hours_outside_kpi": 3,
+                                  "hours_beyond_kpi_minute": 3}
+    assert "factors" not in lns_settings("finnish", 2, 6_000, 90_000)[2]
+    assert "factors" not in small[2] and "factors" not in large[2]
 
 
 def test_a_catalogue_may_name_its_neighbourhood_kinds(monkeypatch):
