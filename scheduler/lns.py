@@ -21,6 +21,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -283,83 +284,82 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     free cells; None: clones of the whole model. `factors`: the search runs on the objective with
     those profile terms' weights multiplied (`EncodeContext.objective`); the objective returned
     and told to `on_improve` is the true one."""
-    if factors:
-        ctx.model.Minimize(ctx.objective(factors))
-        try:
-            return _improve(ctx, start, time_limit, workers, seed, on_improve, round_limit, params,
-                            kinds, target, stop, threads, adaptive, compact, plateau, guide, done,
-                            factors)
-        finally:
-            ctx.model.Minimize(ctx.objective())
-    return _improve(ctx, start, time_limit, workers, seed, on_improve, round_limit, params, kinds,
-                    target, stop, threads, adaptive, compact, plateau, guide, done, None)
+    with _searching_on(ctx, factors):
+        t_end = time.monotonic() + time_limit
+        search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors)
+        threads = max(1, min(threads, workers))
+        per_round = max(1, workers // threads)
+        halt = threading.Event()  # a round failed in another thread
 
+        judged: list = [None, False]  # the incumbent `done` last saw, and its answer
 
-def _improve(ctx, start, time_limit, workers, seed, on_improve, round_limit, params, kinds,
-             target, stop, threads, adaptive, compact, plateau, guide, done, factors,
-             ) -> tuple[list[int], int, LnsStats]:
-    t_end = time.monotonic() + time_limit
-    search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors)
-    threads = max(1, min(threads, workers))
-    per_round = max(1, workers // threads)
-    halt = threading.Event()  # a round failed in another thread
+        def finished() -> bool:
+            """`done` of the incumbent, asked again only when the incumbent changed (it is a pass
+            over the objective's terms, and this runs before every round)."""
+            if done is None:
+                return False
+            if judged[0] is not search.best:
+                judged[:] = [search.best, done(search.best)]
+            return judged[1]
 
-    judged: list = [None, False]  # the incumbent `done` last saw, and its answer
+        def running() -> bool:
+            return (time.monotonic() < t_end - min(0.2, round_limit) and not halt.is_set()
+                    and (target is None or search.best_obj > target) and not (stop and stop())
+                    and not finished())
 
-    def finished() -> bool:
-        """`done` of the incumbent, asked again only when the incumbent changed (it is a pass
-        over the objective's terms, and this runs before every round)."""
-        if done is None:
-            return False
-        if judged[0] is not search.best:
-            judged[:] = [search.best, done(search.best)]
-        return judged[1]
-
-    def running() -> bool:
-        return (time.monotonic() < t_end - min(0.2, round_limit) and not halt.is_set()
-                and (target is None or search.best_obj > target) and not (stop and stop())
-                and not finished())
-
-    def loop(rng: random.Random) -> None:
-        with search.lock:
-            build = search.builder()
-        while running():
+        def loop(rng: random.Random) -> None:
             with search.lock:
-                kind = search.pick(rng)
-                free = search.free_cells(kind, rng)
-                start_obj = search.best_obj
-                sub = build(free, search.best)
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = min(round_limit,
-                                                        max(0.1, t_end - time.monotonic()))
-            solver.parameters.num_workers = per_round
-            solver.parameters.random_seed = rng.randrange(1 << 30)
-            for k, v in (params or {}).items():
-                setattr(solver.parameters, k, v)
-            code = solver.Solve(sub)
-            vals = (list(solver.ResponseProto().solution)
-                    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
-            with search.lock:
-                search.record(kind, code, vals, start_obj, on_improve)
+                build = search.builder()
+            while running():
+                with search.lock:
+                    kind = search.pick(rng)
+                    free = search.free_cells(kind, rng)
+                    start_obj = search.best_obj
+                    sub = build(free, search.best)
+                solver = cp_model.CpSolver()
+                solver.parameters.max_time_in_seconds = min(round_limit,
+                                                            max(0.1, t_end - time.monotonic()))
+                solver.parameters.num_workers = per_round
+                solver.parameters.random_seed = rng.randrange(1 << 30)
+                for k, v in (params or {}).items():
+                    setattr(solver.parameters, k, v)
+                code = solver.Solve(sub)
+                vals = (list(solver.ResponseProto().solution)
+                        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
+                with search.lock:
+                    search.record(kind, code, vals, start_obj, on_improve)
 
-    rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
-    if threads == 1:
-        loop(rngs[0])
+        rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
+        if threads == 1:
+            loop(rngs[0])
+            return search.best, search.truth(search.best), search.stats
+        errors: list[BaseException] = []
+
+        def guarded(rng: random.Random) -> None:
+            try:
+                loop(rng)
+            except BaseException as exc:  # re-raised in the caller's thread below
+                errors.append(exc)
+                halt.set()
+
+        pool = [threading.Thread(target=guarded, args=(r,), daemon=True) for r in rngs]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        if errors:
+            raise errors[0]
         return search.best, search.truth(search.best), search.stats
-    errors: list[BaseException] = []
 
-    def guarded(rng: random.Random) -> None:
-        try:
-            loop(rng)
-        except BaseException as exc:  # re-raised in the caller's thread below
-            errors.append(exc)
-            halt.set()
 
-    pool = [threading.Thread(target=guarded, args=(r,), daemon=True) for r in rngs]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    if errors:
-        raise errors[0]
-    return search.best, search.truth(search.best), search.stats
+@contextmanager
+def _searching_on(ctx: EncodeContext, factors: dict[str, int] | None):
+    """The model's objective shaped by `factors` while the rounds clone it, restored after."""
+    if not factors:
+        yield
+        return
+    ctx.model.Minimize(ctx.objective(factors))
+    try:
+        yield
+    finally:
+        ctx.model.Minimize(ctx.objective())
