@@ -54,6 +54,7 @@ class LnsStats:
     optimal: int = 0
     sideways: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [rounds, improved]
+    by_lp: dict[int, list[int]] = field(default_factory=dict)  # LP level -> [rounds, gained]
 
 
 class ObjectiveEval:
@@ -79,7 +80,8 @@ class _Search:
 
     def __init__(self, ctx: EncodeContext, start: list[int], kinds: tuple[str, ...],
                  adaptive: bool, compact: int | None = None, plateau: bool = False,
-                 guide: Guide | None = None, factors: dict[str, int] | None = None):
+                 guide: Guide | None = None, factors: dict[str, int] | None = None,
+                 lp_levels: tuple[int, ...] | None = None):
         self.ctx = ctx
         self.guide = guide
         self._gaps: tuple[list[int], list[float]] | None = None
@@ -102,6 +104,9 @@ class _Search:
         self.margin = compact or 0
         self._hot: tuple[list[int], list] | None = None  # (incumbent, its paid terms' anchors)
         self._terms: dict | None = None
+        # per LP level of CP-SAT (`linearization_level`) the rounds may use: the mean objective
+        # won per round lately; None until each level has had a round
+        self.lp_gain: dict[int, float | None] = dict.fromkeys(lp_levels or (), None)
         self.structure = Structure(ctx.model, self.cells, self.n_emp, self.n_days) \
             if compact is not None or "hot" in kinds or guide is not None else None
         self.compact = compact is not None
@@ -121,6 +126,23 @@ class _Search:
             if r <= 0:
                 return kind
         return self.kinds[-1]
+
+    def pick_lp(self, rng: random.Random) -> int | None:
+        """The LP level of the next round: each level once, then in proportion to what its
+        rounds won lately (each keeps at least a tenth of the best one's share)."""
+        if not self.lp_gain:
+            return None
+        untried = [lv for lv, g in self.lp_gain.items() if g is None]
+        if untried:
+            return untried[0]
+        top = max(self.lp_gain.values()) or 1.0
+        weights = {lv: max(g, 0.1 * top) for lv, g in self.lp_gain.items()}
+        r = rng.random() * sum(weights.values())
+        for lv, w in weights.items():
+            r -= w
+            if r <= 0:
+                return lv
+        return lv
 
     def free_cells(self, kind: str, rng: random.Random) -> set[tuple[int, int]]:
         n_emp, n_days, size = self.n_emp, self.n_days, self.size[kind]
@@ -238,7 +260,8 @@ class _Search:
         return sub
 
     def record(self, kind: str, code: int, vals: list[int] | None, start_obj: int,
-               on_improve: Callable[[int, list[int]], None] | None) -> None:
+               on_improve: Callable[[int, list[int]], None] | None,
+               lp: int | None = None) -> None:
         """One round's outcome: sizes, scores, and the incumbent if the round beat it."""
         st = self.stats
         st.rounds += 1
@@ -251,10 +274,10 @@ class _Search:
                                   max(self.n_emp, self.n_days))
         elif code in (cp_model.FEASIBLE, cp_model.UNKNOWN):
             self.size[kind] = max(2, int(self.size[kind] * 0.8))
-        gained = False
+        gained, won = False, 0
         if vals is not None:
             obj = self.objective(vals)
-            gained = obj < start_obj
+            gained, won = obj < start_obj, max(0, start_obj - obj)
             if obj < self.best_obj:
                 self.best, self.best_obj = vals, obj
                 st.improved += 1
@@ -265,6 +288,11 @@ class _Search:
                 self.best = vals  # a sideways move: same objective, another roster
                 st.sideways += 1
         self.score[kind] = 0.8 * self.score[kind] + 0.2 * (1.0 if gained else 0.05)
+        if lp is not None:
+            last = self.lp_gain[lp]
+            self.lp_gain[lp] = float(won) if last is None else 0.8 * last + 0.2 * won
+            st.by_lp.setdefault(lp, [0, 0])[0] += 1
+            st.by_lp[lp][1] += gained
 
 
 def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers: int = 2,
@@ -274,7 +302,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             stop: Callable[[], bool] | None = None, threads: int = 1, adaptive: bool = False,
             compact: int | None = None, plateau: bool = False, guide: Guide | None = None,
             done: Callable[[list[int]], bool] | None = None,
-            factors: dict[str, int] | None = None,
+            factors: dict[str, int] | None = None, lp_levels: tuple[int, ...] | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts), or once `done` says so
@@ -283,10 +311,13 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     sub-models (scheduler/submodel.py) opening derived variables within that many days of the
     free cells; None: clones of the whole model. `factors`: the search runs on the objective with
     those profile terms' weights multiplied (`EncodeContext.objective`); the objective returned
-    and told to `on_improve` is the true one."""
+    and told to `on_improve` is the true one. `lp_levels`: CP-SAT linearization levels the
+    rounds choose between, each in proportion to the objective its rounds won lately (None:
+    `params` decide)."""
     with _searching_on(ctx, factors):
         t_end = time.monotonic() + time_limit
-        search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors)
+        search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors,
+                         lp_levels)
         threads = max(1, min(threads, workers))
         per_round = max(1, workers // threads)
         halt = threading.Event()  # a round failed in another thread
@@ -313,6 +344,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             while running():
                 with search.lock:
                     kind = search.pick(rng)
+                    lp = search.pick_lp(rng)
                     free = search.free_cells(kind, rng)
                     start_obj = search.best_obj
                     sub = build(free, search.best)
@@ -323,11 +355,13 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                 solver.parameters.random_seed = rng.randrange(1 << 30)
                 for k, v in (params or {}).items():
                     setattr(solver.parameters, k, v)
+                if lp is not None:
+                    solver.parameters.linearization_level = lp
                 code = solver.Solve(sub)
                 vals = (list(solver.ResponseProto().solution)
                         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
                 with search.lock:
-                    search.record(kind, code, vals, start_obj, on_improve)
+                    search.record(kind, code, vals, start_obj, on_improve, lp)
 
         rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
         if threads == 1:

@@ -54,6 +54,14 @@ LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "sy
 # (benchmarks/README.md, sixteenth session).
 SEARCH_FACTORS = {"wish": 3, "burden_strong": 3, "hours_outside_kpi": 3,
                   "hours_beyond_kpi_minute": 3}
+# A unit's rounds run CP-SAT without its LP (linearization level 0) or with it (1, the default),
+# each level drawn in proportion to the objective its rounds won lately (scheduler/lns.py). In a
+# 0.4-s round from a ward's first roster, the LP at every node leaves 20–40 branches and no
+# improvement; without it 8–13 k branches. Wards and 24-hour units gain, home-care teams (A and I
+# only) do better with the LP, so each unit's own rounds decide. Region-300 at 180 s, three runs
+# each: 168.7 M median (penalties 16.6 M, strong overload 121) against 170.9 M (19.1 M, 197)
+# with the LP always (benchmarks/README.md, seventeenth session).
+UNIT_LP_LEVELS = (0, 1)
 # Above this many employees in several units, the float pool is allocated and the units are
 # solved in parallel processes (scheduler/decompose.py): one model of a 1000-person region finds
 # no first roster in 90 s on 2 cores. Region-100 (4 units) at 60 s on 2 cores: one model 944 M
@@ -360,6 +368,7 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
         params = LIGHT_PRESOLVE
         if catalogue == "finnish":
             extra["factors"] = SEARCH_FACTORS
+            extra["lp_levels"] = UNIT_LP_LEVELS
     return round_s, params, extra
 
 

@@ -72,6 +72,40 @@ def test_a_search_on_weighted_up_terms_reports_the_true_objective():
     assert objective_row() == before
 
 
+def test_lp_levels_are_each_tried_once_then_drawn_by_what_their_rounds_won():
+    import random
+
+    from ortools.sat.python import cp_model
+
+    from scheduler.lns import _Search
+
+    _inst, _prof, ctx, start = _start()
+    best, _obj, _stats = improve(ctx, start, 2.0, workers=1, round_limit=0.3)
+    search = _Search(ctx, start, ("employees",), False, lp_levels=(0, 1))
+    rng = random.Random(0)
+    assert search.pick_lp(rng) == 0  # each level once first, in the order given
+    won = search.best_obj - search.objective(best)
+    assert won > 0
+    search.record("employees", cp_model.FEASIBLE, best, search.best_obj, None, lp=0)
+    assert search.lp_gain[0] == won and search.stats.by_lp == {0: [1, 1]}
+    assert search.pick_lp(rng) == 1
+    search.record("employees", cp_model.FEASIBLE, None, search.best_obj, None, lp=1)
+    assert search.lp_gain[1] == 0.0 and search.stats.by_lp[1] == [1, 0]
+    # level 1 won nothing: it keeps a tenth of level 0's weight, 1 draw in 11
+    draws = [search.pick_lp(rng) for _ in range(3000)]
+    assert 0.06 < draws.count(1) / len(draws) < 0.12
+    assert _Search(ctx, start, ("employees",), False).pick_lp(rng) is None  # params decide
+
+
+def test_rounds_that_choose_their_lp_level_keep_every_hard_rule():
+    inst, prof, ctx, start = _start()
+    best, obj, stats = improve(ctx, start, 3.0, workers=1, round_limit=0.3, lp_levels=(0, 1))
+    assert set(stats.by_lp) == {0, 1}
+    assert sum(r for r, _g in stats.by_lp.values()) == stats.rounds
+    rep = check_roster(inst, _roster(ctx, best), prof)
+    assert rep.feasible and rep.objective == obj
+
+
 def test_a_failing_callback_in_a_round_thread_reaches_the_caller():
     _inst, _prof, ctx, start = _start()
 

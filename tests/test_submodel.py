@@ -108,6 +108,10 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
                                   "hours_beyond_kpi_minute": 3}
     assert "factors" not in lns_settings("finnish", 2, 6_000, 90_000)[2]
     assert "factors" not in small[2] and "factors" not in large[2]
+    # a unit's rounds choose between CP-SAT without and with its LP; other searches do not
+    assert unit[2]["lp_levels"] == (0, 1)
+    assert "lp_levels" not in lns_settings("finnish", 2, 6_000, 90_000)[2]
+    assert "lp_levels" not in small[2] and "lp_levels" not in large[2]
 
 
 def test_a_catalogue_may_name_its_neighbourhood_kinds(monkeypatch):
