@@ -75,6 +75,16 @@ class ObjectiveEval:
         return self.offset + sum(c * values[i] for i, c in self.items)
 
 
+def _draw(weights: dict, rng: random.Random):
+    """A key of `weights`, drawn in proportion to its weight."""
+    r = rng.random() * sum(weights.values())
+    for key, w in weights.items():
+        r -= w
+        if r <= 0:
+            return key
+    return key
+
+
 class _Search:
     """The shared state of one LNS run: incumbent, neighbourhood sizes and kind scores."""
 
@@ -120,12 +130,7 @@ class _Search:
     def pick(self, rng: random.Random) -> str:
         if not self.adaptive:
             return rng.choice(self.kinds)
-        r = rng.random() * sum(self.score.values())
-        for kind in self.kinds:
-            r -= self.score[kind]
-            if r <= 0:
-                return kind
-        return self.kinds[-1]
+        return _draw(self.score, rng)
 
     def pick_lp(self, rng: random.Random) -> int | None:
         """The LP level of the next round: each level once, then in proportion to what its
@@ -136,13 +141,7 @@ class _Search:
         if untried:
             return untried[0]
         top = max(self.lp_gain.values()) or 1.0
-        weights = {lv: max(g, 0.1 * top) for lv, g in self.lp_gain.items()}
-        r = rng.random() * sum(weights.values())
-        for lv, w in weights.items():
-            r -= w
-            if r <= 0:
-                return lv
-        return lv
+        return _draw({lv: max(g, 0.1 * top) for lv, g in self.lp_gain.items()}, rng)
 
     def free_cells(self, kind: str, rng: random.Random) -> set[tuple[int, int]]:
         n_emp, n_days, size = self.n_emp, self.n_days, self.size[kind]
