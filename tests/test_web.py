@@ -209,3 +209,22 @@ def test_a_job_ending_leaves_the_solve_form_being_filled_in_open(server, browser
     assert form.is_visible()
     assert form.get_by_label("Vaihtoehtoja").input_value() == "4"
     page.close()
+
+
+def test_signing_in_draws_the_planner_page_once(server, browser) -> None:
+    """Signing in from the bare address used to route twice (the hash change and an explicit
+    call), so a second render could land while the planner was already filling in a solve
+    form and replace it with a closed one (a CI run timed out clicking 'Aloita' that way)."""
+    base, planner = server
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    loads: list[str] = []
+    page.on("request", lambda r: loads.append(r.url) if r.url.endswith("/api/instances") else None)
+    sign_in(page, base, planner)
+    page.get_by_role("heading", name="Suunnittelujaksot").wait_for()
+    page.wait_for_timeout(1000)  # a second render, if any, has asked for its data by now
+    assert len(loads) == 1, loads
+    page.locator("#lang").click()  # routing again on the same hash: once more
+    page.get_by_role("heading", name="Planning periods").wait_for()
+    page.wait_for_timeout(500)
+    assert len(loads) == 2, loads
+    page.close()

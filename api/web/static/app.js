@@ -122,36 +122,48 @@ function chrome(me) {
   else nav.append(el("a", { href: "#/planner" }, t("periods")));
 }
 let ME = null;
+// every route() call starts a new view; a view whose data arrives after a newer one started
+// draws nothing (two renders racing replaced a form a planner was filling in)
+let VIEW = 0;
+const stale = (gen) => gen !== VIEW;
+// setting the hash to what it already is fires no hashchange, so route() runs here exactly once
+function go(hash) { if ((location.hash || "#") === hash) route(); else location.hash = hash; }
 async function route() {
+  const gen = ++VIEW;
   for (const s of route.streams || []) s.close();
   route.streams = []; clearInterval(route.timer);
   const h = location.hash || "#/";
   if (!token()) { chrome(null); return loginView(); }
-  try { ME = ME || (await api("/api/me")); } catch (e) { localStorage.removeItem("token"); ME = null; chrome(null); return loginView(e.message); }
+  try { ME = ME || (await api("/api/me")); } catch (e) {
+    if (stale(gen)) return;
+    localStorage.removeItem("token"); ME = null; chrome(null); return loginView(e.message);
+  }
+  if (stale(gen)) return;
   chrome(ME);
   const m = h.match(/^#\/job\/(\d+)/);
   try {
-    if (m) return await jobView(Number(m[1]));
-    if (h.startsWith("#/employee") || ME.role === "employee") return await employeeView();
-    return await plannerView();
-  } catch (e) { $main().replaceChildren(el("p", { class: "error", role: "alert" }, e.message)); }
+    if (m) return await jobView(Number(m[1]), gen);
+    if (h.startsWith("#/employee") || ME.role === "employee") return await employeeView(gen);
+    return await plannerView(gen);
+  } catch (e) { if (!stale(gen)) $main().replaceChildren(el("p", { class: "error", role: "alert" }, e.message)); }
 }
 window.addEventListener("hashchange", route);
 document.getElementById("lang").addEventListener("click", () => { lang = lang === "fi" ? "en" : "fi"; localStorage.setItem("lang", lang); route(); });
-document.getElementById("logout").addEventListener("click", () => { localStorage.removeItem("token"); ME = null; location.hash = "#/"; route(); });
+document.getElementById("logout").addEventListener("click", () => { localStorage.removeItem("token"); ME = null; go("#/"); });
 
 function loginView(error) {
   const input = el("input", { id: "token", type: "password", autocomplete: "off", required: true, size: 40 });
   const form = el("form", { onsubmit: async (ev) => {
-    ev.preventDefault(); localStorage.setItem("token", input.value.trim()); ME = null; location.hash = "#/"; route();
+    ev.preventDefault(); localStorage.setItem("token", input.value.trim()); ME = null; go("#/");
   } }, el("label", { for: "token" }, t("token")), input, el("button", { type: "submit" }, t("signin")));
   $main().replaceChildren(el("h1", {}, t("login")), form, error ? el("p", { class: "error", role: "alert" }, error) : "");
   input.focus();
 }
 
 // ------------------------------------------------------------------ planner
-async function plannerView() {
+async function plannerView(gen = VIEW) {
   const [insts, jobs] = await Promise.all([api("/api/instances"), api("/api/jobs")]);
+  if (stale(gen)) return;
   const main = $main();
   const rows = insts.map((i) => {
     const form = solveForm(i, insts);
@@ -238,9 +250,10 @@ function follow(id, insts) {
 }
 
 // ------------------------------------------------------------------ unit manager: variants
-async function jobView(id) {
+async function jobView(id, gen = VIEW) {
   const job = await api(`/api/jobs/${id}`);
   const [variants, inst] = await Promise.all([api(`/api/jobs/${id}/variants`), api(`/api/instances/${job.instance_id}`)]);
+  if (stale(gen)) return;
   const ok = variants.filter((v) => v.status !== "UNKNOWN" && v.status !== "INFEASIBLE");
   const main = $main();
   main.replaceChildren(el("h1", {}, `${t("variants")} — ${inst.name}`));
@@ -387,8 +400,9 @@ function diffBox(vs, inst) {
 }
 
 // ------------------------------------------------------------------ employee
-async function employeeView() {
+async function employeeView(gen = VIEW) {
   const [periods, mine, wishes] = await Promise.all([api("/api/me/periods"), api("/api/me/roster"), api("/api/me/wishes")]);
+  if (stale(gen)) return;
   const main = $main();
   const byDate = [...mine].sort((a, b) => (a.date < b.date ? -1 : 1));
   const period = el("select", { id: "w-period", name: "period" }, periods.map((p) => el("option", { value: p.id }, `${p.name} (${p.start})`)));
