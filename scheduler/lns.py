@@ -28,6 +28,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from constraints.context import EncodeContext
+from scheduler.mip import SideLink
 from scheduler.submodel import SHARED, CompactModels, Structure
 
 KINDS = ("employees", "window", "block")
@@ -55,6 +56,8 @@ class LnsStats:
     sideways: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [rounds, improved]
     by_lp: dict[int, list[int]] = field(default_factory=dict)  # LP level -> [rounds, gained]
+    bound: int | None = None  # a lower bound the side search proved (scheduler/mip.py)
+    side: int = 0  # incumbents that came from the side search
 
 
 class ObjectiveEval:
@@ -258,6 +261,18 @@ class _Search:
         sp.solution_hint.values.extend(best)
         return sub
 
+    def adopt(self, vals: list[int], on_improve: Callable[[int, list[int]], None] | None
+              ) -> bool:
+        """A complete assignment from a side search: the incumbent if it is better."""
+        if self.objective(vals) >= self.best_obj:
+            return False
+        self.best, self.best_obj = vals, self.objective(vals)
+        self.stats.improved += 1
+        self.stats.side += 1
+        if on_improve:
+            on_improve(self.truth(vals), vals)
+        return True
+
     def record(self, kind: str, code: int, vals: list[int] | None, start_obj: int,
                on_improve: Callable[[int, list[int]], None] | None,
                lp: int | None = None) -> None:
@@ -302,6 +317,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             compact: int | None = None, plateau: bool = False, guide: Guide | None = None,
             done: Callable[[list[int]], bool] | None = None,
             factors: dict[str, int] | None = None, lp_levels: tuple[int, ...] | None = None,
+            side: Callable[[SideLink], None] | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts), or once `done` says so
@@ -312,7 +328,9 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     those profile terms' weights multiplied (`EncodeContext.objective`); the objective returned
     and told to `on_improve` is the true one. `lp_levels`: CP-SAT linearization levels the
     rounds choose between, each in proportion to the objective its rounds won lately (None:
-    `params` decide)."""
+    `params` decide). `side`: another search (scheduler/mip.py) that takes the first of the
+    `threads` (with 2 or more) until it returns, reading and offering incumbents through a
+    `SideLink`; a bound it proves stops the LNS like `target`."""
     with _searching_on(ctx, factors):
         t_end = time.monotonic() + time_limit
         search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors,
@@ -332,10 +350,29 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                 judged[:] = [search.best, done(search.best)]
             return judged[1]
 
+        floor = [target]  # the best lower bound known: `target`, or the side search's
+
         def running() -> bool:
             return (time.monotonic() < t_end - min(0.2, round_limit) and not halt.is_set()
-                    and (target is None or search.best_obj > target) and not (stop and stop())
-                    and not finished())
+                    and (floor[0] is None or search.best_obj > floor[0])
+                    and not (stop and stop()) and not finished())
+
+        def offer(values: list[int]) -> bool:
+            with search.lock:
+                return search.adopt(values, on_improve)
+
+        def prove(bound: int) -> None:
+            with search.lock:
+                search.stats.bound = bound
+                floor[0] = bound if floor[0] is None else max(floor[0], bound)
+
+        def incumbent() -> tuple[int, list[int]]:
+            with search.lock:
+                return search.best_obj, list(search.best)
+
+        def clone() -> cp_model.CpModel:
+            with search.lock:
+                return ctx.model.Clone()
 
         def loop(rng: random.Random) -> None:
             with search.lock:
@@ -367,15 +404,20 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             loop(rngs[0])
             return search.best, search.truth(search.best), search.stats
         errors: list[BaseException] = []
+        link = SideLink(incumbent, offer, running, prove, clone,
+                        [var.index for var in ctx.x.values()]) if side else None
 
-        def guarded(rng: random.Random) -> None:
+        def guarded(rng: random.Random, first: bool = False) -> None:
             try:
+                if first and link is not None:
+                    side(link)
                 loop(rng)
             except BaseException as exc:  # re-raised in the caller's thread below
                 errors.append(exc)
                 halt.set()
 
-        pool = [threading.Thread(target=guarded, args=(r,), daemon=True) for r in rngs]
+        pool = [threading.Thread(target=guarded, args=(r, t == 0), daemon=True)
+                for t, r in enumerate(rngs)]
         for t in pool:
             t.start()
         for t in pool:

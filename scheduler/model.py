@@ -45,26 +45,40 @@ def complete_hint(ctx: EncodeContext, x_values: dict, time_limit: float = 30.0) 
 
     CP-SAT with few workers spends its time in the LP at the root and finds no first solution on
     a model with many reified soft terms; a complete, feasible hint is taken as the first solution
-    at once, and the LNS workers start improving it. The auxiliary values are found by solving a
-    clone with the decisions fixed (pure propagation, a second or two).
+    at once, and the LNS workers start improving it.
     """
-    clone = ctx.model.Clone()
-    for key, var in ctx.x.items():
-        v = clone.GetBoolVarFromProtoIndex(var.index)
-        clone.Add(v == int(x_values.get(key, 0)))
+    values = complete_values(ctx.model, {var.index: int(x_values.get(key, 0))
+                                         for key, var in ctx.x.items()}, time_limit)
+    if values is None:
+        return False
+    ctx.model.ClearHints()
+    hint = ctx.model.Proto().solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+    return True
+
+
+def complete_values(model: cp_model.CpModel, decisions: dict[int, int],
+                    time_limit: float = 30.0) -> list[int] | None:
+    """Every variable's value (the derived ones at their best) with the decisions fixed to
+    `decisions` {variable index: value}; None if those break a hard rule.
+
+    The auxiliary values are found by solving a clone with the decisions fixed (pure
+    propagation, a second or two). `model` is not changed.
+    """
+    clone = model.Clone()
+    proto = clone.Proto()
+    for i, v in decisions.items():
+        dom = proto.variables[i].domain  # a decision's domain is [0, 1]
+        dom[0] = dom[1] = v
     clone.ClearHints()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 1
     code = solver.Solve(clone)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
-    values = solver.ResponseProto().solution
-    ctx.model.ClearHints()
-    hint = ctx.model.Proto().solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
-    return True
+        return None
+    return list(solver.ResponseProto().solution)
 
 
 def components(instance: Instance) -> list[tuple[list[str], list[str]]]:

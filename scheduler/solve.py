@@ -149,7 +149,7 @@ LNS_BY_CATALOGUE: dict[str, dict] = {
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
                 "guide_up_to": 20_000, "plateau": True, "dive_share": 0.3,
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
-                "kinds": ("employees", "window", "block", "guided")},
+                "kinds": ("employees", "window", "block", "guided"), "mip_up_to": 20_000},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -409,13 +409,28 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     budget = max(1.0, budget - (time.monotonic() - t1))
     round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
                                           len(start))
-    best, obj, _stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
-                                on_improve=on_improve, round_limit=round_s, params=params,
-                                stop=opts.stop, guide=guide and guide[0],
-                                target=guide and guide[1], **extra)
+    best, obj, stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
+                               on_improve=on_improve, round_limit=round_s, params=params,
+                               stop=opts.stop, guide=guide and guide[0],
+                               target=guide and guide[1],
+                               side=_mip_side(ctx, opts, guide and guide[1]), **extra)
+    if stats.bound is not None:
+        proven[:] = [max(proven + [stats.bound])]
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
            for (e, d, s, u), var in ctx.x.items() if best[var.index]]
     return obj, out, proven[0] if proven else None
+
+
+def _mip_side(ctx, opts: SolveOptions, known_bound: int | None):
+    """HiGHS on the whole model beside the LNS (scheduler/mip.py), where the catalogue asks
+    for it (`mip_up_to` decisions) and there are two workers to share; else None.
+    `known_bound`: the column generation's, against which HiGHS's own bound is judged."""
+    tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
+    if opts.workers < 2 or len(ctx.x) > tuned.get("mip_up_to", -1):
+        return None
+    from scheduler.mip import MipSide
+
+    return MipSide(known_bound=known_bound)
 
 
 def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: float):
