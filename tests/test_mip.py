@@ -115,3 +115,22 @@ def test_highs_beside_the_lns_keeps_every_hard_rule_and_its_bound_holds():
     assert rep.objective == obj == total.objective  # this small model is solved outright
     assert stats.bound is not None and stats.bound <= total.objective
     assert any(event == "bound" for _t, event, _v in mip.log)
+
+
+def test_highs_runs_beside_the_lns_only_on_models_the_dive_does_not_take():
+    """5000–20 000 decisions of a per-person catalogue, two workers to share."""
+    from types import SimpleNamespace
+
+    from scheduler.solve import SolveOptions, _mip_side
+
+    def ctx(decisions: int, catalogue: str = "curtois"):
+        inst = SimpleNamespace(rules=SimpleNamespace(catalogue=catalogue))
+        return SimpleNamespace(x=dict.fromkeys(range(decisions)), instance=inst)
+
+    two = SolveOptions(workers=2)
+    assert _mip_side(ctx(2158), two, 1297) is None  # Instance8: the dive's
+    side = _mip_side(ctx(10_452), two, 4040)  # Instance12
+    assert isinstance(side, MipSide) and side.known_bound == 4040
+    assert _mip_side(ctx(39_936), two, None) is None  # Instance13: too large for HiGHS
+    assert _mip_side(ctx(10_452), SolveOptions(workers=1), None) is None
+    assert _mip_side(ctx(10_452, "finnish"), two, None) is None
