@@ -405,7 +405,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             return search.best, search.truth(search.best), search.stats
         errors: list[BaseException] = []
         link = SideLink(incumbent, offer, running, prove, clone,
-                        [var.index for var in ctx.x.values()]) if side else None
+                        [var.index for var in ctx.x.values()], t_end) if side else None
 
         def guarded(rng: random.Random, first: bool = False) -> None:
             try:

@@ -137,14 +137,15 @@ def highs_model(proto):
 
 class SideLink:
     """What a search beside the LNS may do: read the incumbent, offer a roster, ask whether
-    the LNS still runs, and report a proven bound (scheduler/lns.py makes one)."""
+    the LNS still runs, and report a proven bound (scheduler/lns.py makes one); `deadline`
+    (time.monotonic()) is when the LNS ends."""
 
     def __init__(self, best: Callable[[], tuple[int, list[int]]],
                  offer: Callable[[list[int]], bool], running: Callable[[], bool],
                  prove: Callable[[int], None], clone: Callable[[], cp_model.CpModel],
-                 decisions: list[int]):
+                 decisions: list[int], deadline: float):
         self.best, self.offer, self.running, self.prove = best, offer, running, prove
-        self.clone, self.decisions = clone, decisions
+        self.clone, self.decisions, self.deadline = clone, decisions, deadline
 
 
 class MipSide:
@@ -170,6 +171,8 @@ class MipSide:
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", st.threads)
+        # HiGHS's own clock as well: its root cut loop (a minute or two) asks no callback
+        h.setOptionValue("time_limit", max(1.0, link.deadline - time.monotonic()))
         for name, value in st.options.items():
             h.setOptionValue(name, value)
         h.passModel(lp)
