@@ -108,6 +108,7 @@ class _Search:
         self.truth = ObjectiveEval(ctx) if factors else self.objective
         self.best = list(start)
         self.best_obj = self.objective(self.best)
+        self.improved_at = time.monotonic()  # when the incumbent last got better
         self.kinds, self.adaptive = kinds, adaptive
         self.size = {"employees": max(2, self.n_emp // 8), "window": 7, "block": 14, "hot": 10,
                      "guided": max(2, self.n_emp // 8)}
@@ -267,6 +268,7 @@ class _Search:
         if self.objective(vals) >= self.best_obj:
             return False
         self.best, self.best_obj = vals, self.objective(vals)
+        self.improved_at = time.monotonic()
         self.stats.improved += 1
         self.stats.side += 1
         if on_improve:
@@ -294,6 +296,7 @@ class _Search:
             gained, won = obj < start_obj, max(0, start_obj - obj)
             if obj < self.best_obj:
                 self.best, self.best_obj = vals, obj
+                self.improved_at = time.monotonic()
                 st.improved += 1
                 st.by_kind[kind][1] += 1
                 if on_improve:
@@ -318,6 +321,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             done: Callable[[list[int]], bool] | None = None,
             factors: dict[str, int] | None = None, lp_levels: tuple[int, ...] | None = None,
             side: Callable[[SideLink], None] | None = None,
+            on_bound: Callable[[int], None] | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts), or once `done` says so
@@ -330,7 +334,8 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     rounds choose between, each in proportion to the objective its rounds won lately (None:
     `params` decide). `side`: another search (scheduler/mip.py) that takes the first of the
     `threads` (with 2 or more) until it returns, reading and offering incumbents through a
-    `SideLink`; a bound it proves stops the LNS like `target`."""
+    `SideLink`; a bound it proves stops the LNS like `target`, and is told to `on_bound` as
+    soon as it is proven."""
     with _searching_on(ctx, factors):
         t_end = time.monotonic() + time_limit
         search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors,
@@ -363,8 +368,15 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
 
         def prove(bound: int) -> None:
             with search.lock:
+                if search.stats.bound is not None and bound <= search.stats.bound:
+                    return
                 search.stats.bound = bound
                 floor[0] = bound if floor[0] is None else max(floor[0], bound)
+            if on_bound is not None and not factors:  # else a bound on the shaped objective
+                on_bound(bound)
+
+        def improved_at() -> float:
+            return search.improved_at
 
         def incumbent() -> tuple[int, list[int]]:
             with search.lock:
@@ -378,6 +390,11 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             with search.lock:
                 build = search.builder()
             while running():
+                if link is not None and link.hold.is_set():
+                    # the side search has the better chance: its core to itself (the two
+                    # "cores" here share one: HiGHS's root took 60 s alone, 117 s beside a round)
+                    time.sleep(min(0.5, max(0.0, t_end - time.monotonic())))
+                    continue
                 with search.lock:
                     kind = search.pick(rng)
                     lp = search.pick_lp(rng)
@@ -400,17 +417,21 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                     search.record(kind, code, vals, start_obj, on_improve, lp)
 
         rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
+        link = SideLink(incumbent, offer, running, prove, clone,
+                        [var.index for var in ctx.x.values()], t_end, improved_at) \
+            if side and threads > 1 else None
         if threads == 1:
             loop(rngs[0])
             return search.best, search.truth(search.best), search.stats
         errors: list[BaseException] = []
-        link = SideLink(incumbent, offer, running, prove, clone,
-                        [var.index for var in ctx.x.values()], t_end) if side else None
 
         def guarded(rng: random.Random, first: bool = False) -> None:
             try:
                 if first and link is not None:
-                    side(link)
+                    try:
+                        side(link)
+                    finally:
+                        link.hold.clear()  # the side is done: every round may run
                 loop(rng)
             except BaseException as exc:  # re-raised in the caller's thread below
                 errors.append(exc)

@@ -14,11 +14,15 @@ HiGHS's root cuts prove 4040 within about a minute and its sub-MIP heuristic, st
 (benchmarks/README.md). Where the root stays weak (Instance8: 1261 against 1318) HiGHS finds
 nothing, so after `gate_s` it stops and gives its core back unless its bound is as strong as
 the bound known from elsewhere (the column-generation LP: 1297 there) or, without one, its gap
-to the incumbent is small.
+to the incumbent is small. Past the gate, once the LNS has stalled, the LNS's rounds wait
+(`SideLink.hold`): the two cores here slow each other down (HiGHS's root: 60 s alone, 117 s
+beside the rounds), and from a stalled incumbent HiGHS's sub-MIPs are the better bet. Its dual
+bound is reported (and stops the LNS at a proven optimum) as soon as it is proven.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,12 +43,19 @@ class NotLinear(ValueError):
 class MipSettings:
     # after this long, HiGHS goes on only if its dual bound is within `bound_slack` of the
     # bound known from elsewhere, or (none known) its gap to the incumbent within `max_gap`.
-    # On Instance12 the root cuts reach 4040 after 60 s alone, 117 s beside the LNS thread.
+    # On Instance12 the root cuts reach 4040 after 60 s alone, 117 s beside the LNS thread;
+    # at the gate the incumbent has been 4343 (LNS alone) or 4044 (HiGHS's own), so 10 %.
     gate_s: float = 150.0
     bound_slack: float = 0.005
-    max_gap: float = 0.03
+    max_gap: float = 0.1
     threads: int = 1
     options: dict[str, float] = field(default_factory=dict)  # HiGHS's own, by name
+    # past the gate, when HiGHS has found a better roster after its root and the incumbent
+    # has not moved for this long, the LNS's rounds wait (`SideLink.hold`) so HiGHS has the
+    # machine to itself, until HiGHS finds a better roster
+    # (the LNS then works around it for as long again) or ends. Its root took 60 s alone, 117 s
+    # beside the LNS's rounds on these 2 cores. None: never.
+    stall_s: float | None = 60.0
 
 
 def _lits(refs) -> tuple[list[tuple[int, int]], int]:
@@ -136,16 +147,20 @@ def highs_model(proto):
 
 
 class SideLink:
-    """What a search beside the LNS may do: read the incumbent, offer a roster, ask whether
-    the LNS still runs, and report a proven bound (scheduler/lns.py makes one); `deadline`
-    (time.monotonic()) is when the LNS ends."""
+    """What a search beside the LNS may do: read the incumbent and when it last improved,
+    offer a roster, ask whether the LNS still runs, report a proven bound, and ask the LNS's
+    rounds to wait (`hold`, set and cleared by the side) while it has the better chance
+    (scheduler/lns.py makes one); `deadline` (time.monotonic()) is when the LNS ends."""
 
     def __init__(self, best: Callable[[], tuple[int, list[int]]],
                  offer: Callable[[list[int]], bool], running: Callable[[], bool],
                  prove: Callable[[int], None], clone: Callable[[], cp_model.CpModel],
-                 decisions: list[int], deadline: float):
+                 decisions: list[int], deadline: float,
+                 improved_at: Callable[[], float] = time.monotonic):
         self.best, self.offer, self.running, self.prove = best, offer, running, prove
         self.clone, self.decisions, self.deadline = clone, decisions, deadline
+        self.improved_at = improved_at  # time.monotonic() of the incumbent's last improvement
+        self.hold = threading.Event()
 
 
 class MipSide:
@@ -190,6 +205,11 @@ class MipSide:
             fixed = {i: int(round(x[i])) for i in decisions}
             values = complete_values(model, fixed, time_limit=10.0)
             if values is not None and link.offer(values):
+                link.hold.clear()
+                out = e.data_out
+                useful[0] = useful[0] or (np.isfinite(out.mip_dual_bound) and (
+                    out.objective_function_value - out.mip_dual_bound
+                    <= st.max_gap * max(1.0, abs(out.objective_function_value))))
                 self.log.append((time.monotonic() - t0, "offered",
                                  float(e.data_out.objective_function_value)))
 
@@ -202,13 +222,28 @@ class MipSide:
                 return dual < self.known_bound - st.bound_slack * max(1.0, abs(self.known_bound))
             return primal - dual > st.max_gap * max(1.0, abs(primal))
 
+        # HiGHS found a roster the LNS took, with its own gap already within `max_gap` (its
+        # root cuts done, not its first quick heuristics): only then is holding the LNS a bet
+        # worth making (on Instance17 HiGHS found nothing past its root, and an LNS held from
+        # 376 s on ended at 6087 against 5772)
+        useful = [False]
+
         def interrupt(e) -> None:
+            dual = e.data_out.mip_dual_bound
+            if np.isfinite(dual):  # out as soon as it is proven (the LNS stops at it)
+                link.prove(int(np.ceil(dual - 1e-6)))
             stop = not link.running()
             if not stop and weak(e.data_out):
                 stop = True
                 self.log.append((time.monotonic() - t0, "gate", float(e.data_out.mip_dual_bound)))
             if stop:
                 e.data_in.user_interrupt = True
+            elif st.stall_s is not None and useful[0] and not link.hold.is_set() \
+                    and time.monotonic() - t0 > st.gate_s \
+                    and time.monotonic() - link.improved_at() > st.stall_s:
+                link.hold.set()  # past the gate, so HiGHS's bound is a strong one
+                self.log.append((time.monotonic() - t0, "hold",
+                                 float(e.data_out.mip_primal_bound)))
 
         def user_solution(e) -> None:
             obj, values = link.best()
@@ -219,7 +254,10 @@ class MipSide:
         h.cbMipImprovingSolution.subscribe(improving)
         h.cbMipInterrupt.subscribe(interrupt)
         h.cbMipUserSolution.subscribe(user_solution)
-        h.run()
+        try:
+            h.run()
+        finally:
+            link.hold.clear()  # whatever time is left is the LNS's again
         info = h.getInfo()
         bound = info.mip_dual_bound
         if np.isfinite(bound):

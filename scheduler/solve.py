@@ -144,10 +144,15 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # best known value). The LNS waits for the dive, so only up to `dive_up_to` decisions:
 # Instance12 (10 452) needs 260 s for one dive, which then ends at 4250 against the LNS's 4067,
 # and with its 180 s spent on a dive that did not finish it came to 4073.
+# Above `guide_up_to` decisions, where HiGHS runs beside the LNS (scheduler/mip.py), there is
+# no column generation either: on Instance12 (10 452) its 60 s ended unconverged at 3938 while
+# HiGHS's root proves 4040 by itself, and without it the LNS and HiGHS start 60 s earlier (600 s,
+# seed 0: 4041 at 429 s against 4041 at 530 s). Instance17 (5304) keeps it: its guided rounds
+# matter there (600 s without it: 6087 against 5772; benchmarks/README.md, twentieth session).
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
-                "guide_up_to": 20_000, "plateau": True, "dive_share": 0.3,
+                "guide_up_to": 10_000, "plateau": True, "dive_share": 0.3,
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
                 "kinds": ("employees", "window", "block", "guided"),
                 "mip_from": 5000, "mip_up_to": 20_000},
@@ -383,7 +388,10 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     start = list(ctx.model.Proto().solution_hint.values)
     proven: list[int] = []  # the part's lower bound, once the guide has proven one
 
+    latest: list = []  # the part's incumbent: (objective, values)
+
     def on_improve(obj: int, values: list[int]) -> None:
+        latest[:] = [obj, values]
         el = time.monotonic() - t0
         bound = done_bound + proven[0] if proven and done_bound == done_bound else None
         history.append((el, done_obj + obj, float("nan") if bound is None else bound))
@@ -394,6 +402,12 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
                 roster = _roster_fn(sub, done, keys)
             progress(Progress(part, parts, done_obj + obj, bound, el,
                               min(1.0, el / max(opts.time_limit, 1e-9)), roster=roster))
+
+    def on_bound(bound: int) -> None:
+        """A bound the side search proved while the LNS runs: out with the incumbent."""
+        proven[:] = [max(proven + [bound])]
+        if latest:
+            on_improve(*latest)
 
     score = ObjectiveEval(ctx)
     first = score(start)
@@ -414,7 +428,8 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
                                on_improve=on_improve, round_limit=round_s, params=params,
                                stop=opts.stop, guide=guide and guide[0],
                                target=guide and guide[1],
-                               side=_mip_side(ctx, opts, guide and guide[1]), **extra)
+                               side=_mip_side(ctx, opts, guide and guide[1]),
+                               on_bound=on_bound, **extra)
     if stats.bound is not None:
         proven[:] = [max(proven + [stats.bound])]
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
@@ -425,9 +440,10 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
 def _mip_side(ctx, opts: SolveOptions, known_bound: int | None):
     """HiGHS on the whole model beside the LNS (scheduler/mip.py), where the catalogue asks
     for it (more than `mip_from` and up to `mip_up_to` decisions) and there are two workers to
-    share; else None. `known_bound`: the column generation's, against which HiGHS's own bound
-    is judged. Not where the dive runs (up to 5000 decisions): Instance8 (2158) came to 1308 at
-    600 s with HiGHS holding a worker for its first 150 s, against 1304 and 1305 without."""
+    share; else None. `known_bound`: the column generation's, if it ran, against which HiGHS's
+    own bound is judged (else its gap to the incumbent is). Not where the dive runs (up to
+    5000 decisions): Instance8 (2158) came to 1308 at 600 s with HiGHS holding a worker for its
+    first 150 s, against 1304 and 1305 without."""
     tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
     if opts.workers < 2 or not tuned.get("mip_from", 0) < len(ctx.x) \
             <= tuned.get("mip_up_to", -1):

@@ -89,14 +89,42 @@ def test_the_lns_takes_a_better_roster_from_its_side_search_and_stops_at_its_bou
         seen["running"] = link.running()
 
     t0 = time.monotonic()
+    told: list[int] = []
     values, obj, stats = improve(ctx, start, 30.0, workers=2, threads=2, side=side,
-                                 round_limit=0.5)
+                                 round_limit=0.5, on_bound=told.append)
+    assert told == [seen["incumbent"]]  # out as soon as proven
     assert seen["offered worse"] is False and seen["offered best"] is True
     assert seen["running"] is False
     assert time.monotonic() - t0 < 10.0  # stopped by the bound, not by the 30 s
     assert obj == seen["incumbent"] == stats.bound
     assert stats.side == 1
     assert values == best
+
+
+def test_the_lns_rounds_wait_while_the_side_search_holds_the_machine():
+    """`SideLink.hold`: the LNS's other rounds pause until the side clears it or returns."""
+    inst = _bench_instance()
+    ctx = build_model(inst, curtois_profile())
+    start = _start(ctx)
+
+    def holding(link: SideLink) -> None:
+        link.hold.set()
+        while link.running():
+            time.sleep(0.05)
+
+    _v, _o, held = improve(ctx, start, 3.0, workers=2, threads=2, side=holding,
+                           round_limit=0.2)
+    _v, _o, free = improve(ctx, start, 3.0, workers=2, threads=2, side=lambda link: None,
+                           round_limit=0.2)
+    assert held.rounds <= 1  # at most the one round already under way
+    assert free.rounds >= 5
+
+    def releasing(link: SideLink) -> None:
+        link.hold.set()  # and returns: its thread's rounds, and the other's, go on
+
+    _v, _o, after = improve(ctx, start, 3.0, workers=2, threads=2, side=releasing,
+                            round_limit=0.2)
+    assert after.rounds >= 5
 
 
 def test_highs_beside_the_lns_keeps_every_hard_rule_and_its_bound_holds():
