@@ -391,8 +391,8 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                 build = search.builder()
             while running():
                 if link is not None and link.hold.is_set():
-                    # the side search has the better chance: its core to itself (the two
-                    # "cores" here share one: HiGHS's root took 60 s alone, 117 s beside a round)
+                    # the side search has the better chance: the machine to itself (on these
+                    # 2 cores HiGHS's root took 60 s alone, 117 s beside the rounds)
                     time.sleep(min(0.5, max(0.0, t_end - time.monotonic())))
                     continue
                 with search.lock:

@@ -52,9 +52,9 @@ class MipSettings:
     options: dict[str, float] = field(default_factory=dict)  # HiGHS's own, by name
     # past the gate, when HiGHS has found a better roster after its root and the incumbent
     # has not moved for this long, the LNS's rounds wait (`SideLink.hold`) so HiGHS has the
-    # machine to itself, until HiGHS finds a better roster
-    # (the LNS then works around it for as long again) or ends. Its root took 60 s alone, 117 s
-    # beside the LNS's rounds on these 2 cores. None: never.
+    # machine to itself, until HiGHS finds a better roster (the LNS then works around it for
+    # as long again) or ends. Its root took 60 s alone, 117 s beside the LNS's rounds on these
+    # 2 cores. None: never.
     stall_s: float | None = 60.0
 
 
@@ -207,9 +207,7 @@ class MipSide:
             if values is not None and link.offer(values):
                 link.hold.clear()
                 out = e.data_out
-                useful[0] = useful[0] or (np.isfinite(out.mip_dual_bound) and (
-                    out.objective_function_value - out.mip_dual_bound
-                    <= st.max_gap * max(1.0, abs(out.objective_function_value))))
+                useful[0] = useful[0] or close(out.objective_function_value, out.mip_dual_bound)
                 self.log.append((time.monotonic() - t0, "offered",
                                  float(e.data_out.objective_function_value)))
 
@@ -220,7 +218,11 @@ class MipSide:
             dual, primal = out.mip_dual_bound, out.mip_primal_bound
             if self.known_bound is not None:
                 return dual < self.known_bound - st.bound_slack * max(1.0, abs(self.known_bound))
-            return primal - dual > st.max_gap * max(1.0, abs(primal))
+            return not close(primal, dual)
+
+        def close(primal: float, dual: float) -> bool:
+            """HiGHS's gap within `max_gap`."""
+            return bool(np.isfinite(dual)) and primal - dual <= st.max_gap * max(1.0, abs(primal))
 
         # HiGHS found a roster the LNS took, with its own gap already within `max_gap` (its
         # root cuts done, not its first quick heuristics): only then is holding the LNS a bet
@@ -228,10 +230,13 @@ class MipSide:
         # 376 s on ended at 6087 against 5772)
         useful = [False]
 
+        proved = [-np.inf]
+
         def interrupt(e) -> None:
             dual = e.data_out.mip_dual_bound
-            if np.isfinite(dual):  # out as soon as it is proven (the LNS stops at it)
-                link.prove(int(np.ceil(dual - 1e-6)))
+            if np.isfinite(dual) and dual > proved[0]:  # out as soon as it is proven
+                proved[0] = dual  # (and the LNS stops at it); asked at every node, so only
+                link.prove(int(np.ceil(dual - 1e-6)))  # when it rose
             stop = not link.running()
             if not stop and weak(e.data_out):
                 stop = True
@@ -254,10 +259,7 @@ class MipSide:
         h.cbMipImprovingSolution.subscribe(improving)
         h.cbMipInterrupt.subscribe(interrupt)
         h.cbMipUserSolution.subscribe(user_solution)
-        try:
-            h.run()
-        finally:
-            link.hold.clear()  # whatever time is left is the LNS's again
+        h.run()  # the LNS clears any hold once this returns
         info = h.getInfo()
         bound = info.mip_dual_bound
         if np.isfinite(bound):
