@@ -61,7 +61,8 @@ def test_repair_covers_an_absence_with_few_changes() -> None:
     emp = published.assignments[len(published.assignments) // 2].employee
     days = sorted({a.date for a in published.assignments if a.employee == emp})
     sick = Absence(employee=emp, start=days[3], end=days[5], kind="sairausloma")
-    res = repair(inst, published, [sick], PROFILES["balanced"], SolveOptions(time_limit=8))
+    # 15 s, not 8: beside another test on 2 cores, 8 s once left 19 changes for the bound's 18
+    res = repair(inst, published, [sick], PROFILES["balanced"], SolveOptions(time_limit=15))
     assert res.roster is not None and res.hard_violations == 0
     assert not [a for a in res.roster.assignments
                 if a.employee == emp and sick.start <= a.date <= sick.end]
