@@ -38,10 +38,11 @@ def encode(ctx: Builder, earlier: list[Assignment], required: int, label: str) -
 
 
 def encode_soft(ctx, earlier: list[Assignment], required: int, weight: int,  # noqa: ANN001
-                employees: list[str] | None = None) -> None:
+                employees: list[str] | None = None):  # noqa: ANN201 (an IntVar)
     """The same count as a penalty on the missing changes (weight per change), for a warm start
     from a roster that does not differ enough yet; the caller re-sets the objective. With
-    `employees`, only their changes count (a part's share, see `share_of`)."""
+    `employees`, only their changes count (a part's share, see `share_of`). Returns the variable
+    of the missing changes (0 once the roster differs enough)."""
     ref = reference_rows(ctx.instance, earlier)
     only = None
     if employees is not None:
@@ -50,6 +51,7 @@ def encode_soft(ctx, earlier: list[Assignment], required: int, weight: int,  # n
     count = sum(lit for _e, _d, lit, _had in changes(ctx, ref, only))
     short = ctx.max_([required - count, 0], ub=required)
     ctx.objective_terms.append((weight, short, RULE_ID))
+    return short
 
 
 def share_of(instance: Instance, earlier: list[Assignment], required: int) -> int:

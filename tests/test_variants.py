@@ -55,6 +55,33 @@ def test_diverge_reaches_the_difference_without_opening_shifts() -> None:
     assert rep.violations == [] and rep.kpis["open_shifts"] <= before
 
 
+def test_a_later_variant_whose_own_solve_finds_nothing_is_its_diverged_start(monkeypatch) -> None:
+    """On a loaded CI machine variant 2's solve ran out of time before it loaded its start; the
+    start keeps every hard rule and differs enough, so the manager still gets two variants."""
+    import scheduler.variants as variants_module
+    from scheduler.solve import SolveResult
+
+    inst = PRESETS["small"](3)
+    real, calls = variants_module.solve, []
+
+    def solve_once(instance, prof, opts, progress=None):  # noqa: ANN001, ANN202
+        calls.append(opts.hint)
+        if len(calls) == 1:
+            return real(instance, prof, opts, progress)
+        return SolveResult(status="UNKNOWN", roster=None, objective=None, bound=None,
+                           wall_time=opts.time_limit)
+
+    monkeypatch.setattr(variants_module, "solve", solve_once)
+    vs = solve_variants(inst, [PROFILES["balanced"], PROFILES["wishes"]],
+                        SolveOptions(time_limit=12, workers=2), min_share=0.15)
+    assert len(calls) == 2 and all(v.roster is not None for v in vs)
+    second = next(v for v in vs if v.profile == "wishes")
+    assert second.roster is calls[1] and second.status == "FEASIBLE"
+    first = next(v for v in vs if v.profile == "balanced").roster.assignments
+    assert check_roster(inst, second.roster, PROFILES["wishes"]).violations == []
+    assert second.changes_vs[1] >= variant_difference.min_changes(first, 0.15)
+
+
 def test_repair_covers_an_absence_with_few_changes() -> None:
     inst = PRESETS["small"](3)
     published = solve(inst, PROFILES["balanced"], SolveOptions(time_limit=8, workers=2)).roster
