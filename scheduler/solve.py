@@ -159,7 +159,16 @@ LNS_BY_CATALOGUE: dict[str, dict] = {
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
-CONSTRUCT_SHARE = 0.05
+CONSTRUCT_SHARE = 0.15
+# ... and the share (with the construction's) that re-solving one person at a time against all
+# the others may use (scheduler/construct.py::sweep; it stops earlier once its passes gain
+# little). On the 364-day instances it gains far faster than the LNS on the whole model:
+# Instance24 1 567 823 → 331 655 in 240 s, where the 600-s solve without it ended at 1.2 M.
+SWEEP_SHARE = 0.6
+# ... on models of at least this many decisions (Instance24: 1.04 M). At 60 s it made Instances
+# 20, 21 and 22 (55 k–182 k decisions) worse than the LNS alone (15 272 / 68 954 / 386 065
+# against 13 813 / 49 452 / 287 009); the LNS uses that time better there.
+SWEEP_ABOVE = 500_000
 # Catalogues whose hard rules never link two employees: the first roster is built one employee at
 # a time against the cover still open (scheduler/construct.py), not by CP-SAT on the whole model.
 BY_EMPLOYEE = {"curtois"}
@@ -524,6 +533,20 @@ def _on_solution(opts: SolveOptions, progress, history: list, t0: float, part: i
     return on_solution
 
 
+def _on_sweep(opts: SolveOptions, progress, history: list, t0: float, part: int, parts: int,
+              done_obj: float, sub: Instance, done: list[Assignment]):
+    """The sweep's rosters into the solve's history and progress, as the LNS's are."""
+    def on_improve(values: dict, obj: int) -> None:
+        el = time.monotonic() - t0
+        history.append((el, done_obj + obj, float("nan")))
+        if progress:
+            roster = _roster_fn(sub, done, [k for k, v in values.items() if v]) \
+                if opts.keep_best else None
+            progress(Progress(part, parts, done_obj + obj, None, el,
+                              min(1.0, el / max(opts.time_limit, 1e-9)), roster=roster))
+    return on_improve
+
+
 def _hinted_start(ctx: EncodeContext) -> list[int] | None:
     """Every variable's value from the model's hint of the decisions, if that roster meets the
     hard rules: a unit's own earlier roster (a repair round) is taken as it is. CP-SAT's quick
@@ -575,7 +598,8 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             hint = Roster(assignments=sub.reference_roster)
         phase2_budget = budget
         x_values: dict | None = None
-        two_phase, subsolvers, lns_above = _plan(sub, opts, _count_decisions(sub))
+        decisions = _count_decisions(sub)
+        two_phase, subsolvers, lns_above = _plan(sub, opts, decisions)
         warm: EncodeContext | None = None
         if two_phase and hint is not None and not opts.first_only:
             # a valid previous roster is the start itself: no phase 1, the LNS improves it
@@ -585,11 +609,22 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             if complete_hint(probe, values):
                 warm, x_values = probe, values
         if two_phase and x_values is None and sub.rules.catalogue in BY_EMPLOYEE:
-            from scheduler.construct import by_employee
+            from scheduler.construct import by_employee, sweep
 
             t1 = time.monotonic()
             p1 = min(budget * 0.8, max(PHASE1_MIN_S, budget * CONSTRUCT_SHARE))
-            x_values = by_employee(sub, profile, p1, workers=opts.workers, seed=opts.seed)
+            people: list = []
+            x_values = by_employee(sub, profile, p1, workers=opts.workers, seed=opts.seed,
+                                   people=people)
+            if x_values is not None and people and not opts.first_only \
+                    and decisions >= SWEEP_ABOVE:
+                swept = _on_sweep(opts, progress, history, t0, i, len(parts), done_obj, sub,
+                                  list(assignments))
+                x_values, _ = sweep(sub, profile, x_values, people,
+                                    max(0.0, budget * SWEEP_SHARE - (time.monotonic() - t1)),
+                                    workers=opts.workers, seed=opts.seed, stop=opts.stop,
+                                    on_improve=swept)
+            people.clear()  # the people's models are large on a 364-day instance
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
         if two_phase and x_values is None:  # whole hard model (also if a person had no roster)
             t1 = time.monotonic()
