@@ -28,6 +28,12 @@ from scheduler.model import (
 
 PHASE1_SHARE = 0.3  # of a part's budget: hard rules only, minimising open shifts
 PHASE1_MIN_S = 4.0
+# Soft rules phase 1 also weighs, per catalogue, below the open shifts (an open shift costs
+# 1 M, an unmet wish 8–24 k): phase 1 stops as soon as its open shifts reach their floor, so these
+# only decide between rosters that phase 1 finds anyway.
+PHASE1_SOFT: dict[str, tuple[str, ...]] = {"finnish": ("wishes",)}
+# ... and the terms of its objective that phase 1's stop rule does not wait for
+PHASE1_NOT_AWAITED = ("below_target_staffing", "wish")
 # Above this many decisions, phase 2 is our LNS over employees and day windows (scheduler/lns.py)
 # from the complete hint: on the demo ward, 40 s on 2 workers gave 17.1 M against 18.4 M for
 # CP-SAT's own LNS-only search and 20.9 M for its default search (benchmarks/README.md). Small
@@ -284,12 +290,28 @@ def _count_decisions(inst: Instance) -> int:
     return len(EncodeContext(inst).x)
 
 
+def phase1_rules(inst: Instance) -> list:
+    """Phase 1's rules: the hard ones and the catalogue's PHASE1_SOFT."""
+    soft = PHASE1_SOFT.get(inst.rules.catalogue, ())
+    return [r for r in RULES if r.kind == "hard" or r.id in soft]
+
+
+def phase1_awaited(ctx: EncodeContext):
+    """The part of phase 1's objective its stop rule waits for (ObjectiveEval): the open
+    shifts and ratio shortfall, not PHASE1_NOT_AWAITED."""
+    from scheduler.lns import ObjectiveEval
+
+    return ObjectiveEval(ctx, sum(
+        w * a for i, (w, a, _rule) in enumerate(ctx.objective_terms)
+        if ctx.term_of.get(i) not in PHASE1_NOT_AWAITED))
+
+
 def _phase1(inst: Instance, profile: Profile, opts: SolveOptions, time_limit: float,
             hint: Roster | None) -> tuple[str, dict | None]:
-    """Hard rules only, minimising open shifts and the ratio shortfall: a valid roster fast."""
-    hard = [r for r in RULES if r.kind == "hard"]
+    """Hard rules (and PHASE1_SOFT), minimising open shifts and the ratio shortfall: a valid
+    roster fast."""
     t0 = time.monotonic()
-    ctx = _build(inst, profile, opts, hint=hint, rules=hard)
+    ctx = _build(inst, profile, opts, hint=hint, rules=phase1_rules(inst))
     solver = _solver(opts, max(1.0, time_limit))
     if opts.workers == 1 or inst.rules.catalogue == "finnish":
         solver.parameters.num_workers = 1
@@ -331,12 +353,10 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
     guide the search to 0 open shifts (region-1000 at 60 s without them: 771 open shifts against
     175; benchmarks/README.md).
     """
-    from scheduler.lns import ObjectiveEval, improve
+    from scheduler.lns import improve
 
     t0 = time.monotonic()
-    below = ctx.profile.below_target_staffing * sum(ctx.term_amounts.get("below_target_staffing",
-                                                                          []))
-    open_part = ObjectiveEval(ctx, ctx.objective() - below)
+    open_part = phase1_awaited(ctx)
     start = _hinted_start(ctx)
     st = "FEASIBLE"
     if start is None:
