@@ -49,6 +49,14 @@ LNS_ROUND_S = 1.0
 UNIT_ROUND_S = 0.4
 UNIT_ROUND_VARIABLES = 40_000  # a 33-person ward's model has 38 600
 LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "symmetry_level": 0}
+# Phase 1's 0.1-s open-shift rounds (one worker) run one light presolve pass where phase 1 has
+# less than PHASE1_LIGHT_BELOW_S per employee, and no presolve otherwise. Ten units of
+# region-1000 (18–36 people), one core, to 0 open shifts: 15.1 / 17.8 / 19.2 s (sums of wall
+# time, five units a run) with it against 19.4 / 21.3 / 25.2 s without; region-1000 at 60 s
+# (~0.07 s per employee in round 1): 131 / 84 open shifts left against 167 / 517 / 1442 / 593.
+# But at 600 s (~0.36 s per employee) two runs with it ended at 587.1 / 574.7 M against 567.8 M
+# without (why is not known; benchmarks/README.md, twenty-second session).
+PHASE1_LIGHT_BELOW_S = 0.15
 # A region's unit (one worker) is searched on the objective with the terms of the county's KPIs
 # (unmet wishes, TTL strong-overload burdens, hours outside the ± 4 h band) weighing three times
 # their profile weight; the roster reported is scored on the true objective. Ward u1 of
@@ -343,8 +351,9 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
     default search found no roster in 10 s; quick restarts without the LP found one in 0.3–0.6 s
     once presolve is off (0.6–2.5 s with it: the presolve alone took 2 s on elderly-care units);
     but then improved slowly (≈ 300 open shifts left after 6 s on a 34-person ward), while short
-    LNS rounds (0.1 s, no presolve) that free a few employees over the whole period brought the
-    same ward to 0–8 in 2 s (day windows: 75–200): an open shift is filled by moving someone's
+    LNS rounds (0.1 s, without presolve; see PHASE1_LIGHT_BELOW_S) that free a few
+    employees over the whole period brought the same ward to 0–8 in 2 s (day windows:
+    75–200): an open shift is filled by moving someone's
     hours there from a day that has enough people, which a day window cannot do.
     The LNS stops once the objective less its staffing-below-target terms reaches `floor`, the
     open shifts no roster avoids. It used to stop at objective 0 only, which the below-target
@@ -372,7 +381,8 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
     left = time_limit - (time.monotonic() - t0)
     if st == "FEASIBLE" and left > 0.3:
         start, _obj, _stats = improve(ctx, start, left, workers=1, seed=seed, round_limit=0.1,
-                                      params={"cp_model_presolve": False},
+                                      params=LIGHT_PRESOLVE if time_limit < PHASE1_LIGHT_BELOW_S
+                                      * len(ctx.employees) else {"cp_model_presolve": False},
                                       kinds=("employees",), stop=stop,
                                       done=lambda values: open_part(values) <= floor)
     return "FEASIBLE", {k: bool(start[v.index]) for k, v in ctx.x.items()}
