@@ -351,10 +351,10 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
     default search found no roster in 10 s; quick restarts without the LP found one in 0.3–0.6 s
     once presolve is off (0.6–2.5 s with it: the presolve alone took 2 s on elderly-care units);
     but then improved slowly (≈ 300 open shifts left after 6 s on a 34-person ward), while short
-    LNS rounds (0.1 s, without presolve; see PHASE1_LIGHT_BELOW_S) that free a few
-    employees over the whole period brought the same ward to 0–8 in 2 s (day windows:
-    75–200): an open shift is filled by moving someone's
-    hours there from a day that has enough people, which a day window cannot do.
+    LNS rounds (0.1 s, without presolve; see PHASE1_LIGHT_BELOW_S) that free a few employees
+    over the whole period brought the same ward to 0–8 in 2 s (day windows: 75–200): an open
+    shift is filled by moving someone's hours there from a day that has enough people, which a
+    day window cannot do.
     The LNS stops once the objective less its staffing-below-target terms reaches `floor`, the
     open shifts no roster avoids. It used to stop at objective 0 only, which the below-target
     terms rarely allow, so it ran out its whole share (4 s of a 6-s solve on the small preset
@@ -380,10 +380,10 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
         start = list(solver.ResponseProto().solution)
     left = time_limit - (time.monotonic() - t0)
     if st == "FEASIBLE" and left > 0.3:
+        short = time_limit < PHASE1_LIGHT_BELOW_S * len(ctx.employees)
+        params = LIGHT_PRESOLVE if short else {"cp_model_presolve": False}
         start, _obj, _stats = improve(ctx, start, left, workers=1, seed=seed, round_limit=0.1,
-                                      params=LIGHT_PRESOLVE if time_limit < PHASE1_LIGHT_BELOW_S
-                                      * len(ctx.employees) else {"cp_model_presolve": False},
-                                      kinds=("employees",), stop=stop,
+                                      params=params, kinds=("employees",), stop=stop,
                                       done=lambda values: open_part(values) <= floor)
     return "FEASIBLE", {k: bool(start[v.index]) for k, v in ctx.x.items()}
 
