@@ -42,6 +42,7 @@ def _variant_summary(v) -> dict[str, Any]:  # noqa: ANN001 - scheduler.variants.
     return {"kpis": v.kpis, "scores": v.scores, "trade_offs": v.trade_offs,
             "changes_vs": {str(k): n for k, n in v.changes_vs.items()},
             "required_changes": {str(k): n for k, n in v.required_changes.items()},
+            "short_of": {str(k): n for k, n in v.short_of.items()},
             "hard_violations": v.hard_violations, "wall_time_s": round(v.wall_time, 2)}
 
 

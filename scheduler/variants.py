@@ -23,7 +23,8 @@ from scheduler.solve import Progress, SolveOptions, SolveResult, solve
 
 DEFAULT_MIN_SHARE = 0.10
 DIVERGE_SHARE = 0.4  # of a later variant's budget: its warm start (_diverge)
-DIVERGE_MAX_SHARE = 0.85  # ... and up to this much while it does not differ enough yet
+DIVERGE_MAX_SHARE = 1.0  # ... and up to this much while it does not differ enough yet
+OWN_SOLVE_MIN_S = 4.0  # a later variant's own solve runs only with this much left after its start
 DIVERGE_MIN_S = 3.0  # its rounds' least time, past the budget if need be
 DIVERGE_WEIGHT = 100_000  # per missing change in that warm start: above every soft term
 
@@ -57,6 +58,14 @@ class Variant:
     rank: int | None = None
     trade_offs: list[dict[str, Any]] = field(default_factory=list)
     wall_time: float = 0.0
+
+    @property
+    def short_of(self) -> dict[int, int]:
+        """Per earlier variant, the changes this one lacks of the required difference (empty
+        when it differs enough): what the time left for on a loaded machine, told to the user
+        rather than the variant dropped."""
+        return {j: need - self.changes_vs.get(j, 0) for j, need in self.required_changes.items()
+                if self.changes_vs.get(j, 0) < need}
 
 
 def flat_kpis(kpis: dict[str, Any]) -> dict[str, Any]:
@@ -123,23 +132,33 @@ def solve_variants(instance: Instance, profiles: list[Profile], options: SolveOp
                     for v in earlier}
         start = best
         diverged: Roster | None = None
+        enough, left_after = False, budget
         if earlier and best is not None:
             # start from the best roster, moved just far enough from the earlier variants
             t_div = time.monotonic()
-            diverged = _diverge(instance, prof, best, earlier, required, budget, options)
-            start = diverged or best
-            budget = max(2.0, budget - (time.monotonic() - t_div))
-        opts = replace(options, time_limit=budget, hint=start,
-                       differ_from=[(v.roster.assignments, required[v.index], f"variant {v.index}")
-                                    for v in earlier] or None)
+            diverged, enough = _diverge(instance, prof, best, earlier, required, budget, options)
+            start = diverged if enough else best
+            left_after = budget - (time.monotonic() - t_div)
+            budget = max(2.0, left_after)
         t1 = time.monotonic()
-        res: SolveResult = solve(instance, prof, opts,
-                                 (lambda p, _i=i: progress(_i + 1, p)) if progress else None)
-        status, roster = res.status, res.roster
-        if roster is None and diverged is not None:
-            # the solve ran out of time before it loaded its start (a loaded machine): the start
-            # keeps every hard rule and differs enough, so it is this variant
+        if diverged is not None and (not enough or left_after < OWN_SOLVE_MIN_S):
+            # the start used the variant's time. It keeps every hard rule, so it is this
+            # variant: its own solve would build the model again past the budget, and without
+            # a start that differs enough it begins from nothing (on a loaded CI machine it
+            # then found no roster, or one 13 s late that changed 782 shifts where 114 were
+            # required). A start that does not differ enough is told as such (`short_of`)
             status, roster = "FEASIBLE", diverged
+        else:
+            opts = replace(options, time_limit=budget, hint=start,
+                           differ_from=[(v.roster.assignments, required[v.index],
+                                         f"variant {v.index}") for v in earlier] or None)
+            res: SolveResult = solve(instance, prof, opts,
+                                     (lambda p, _i=i: progress(_i + 1, p)) if progress else None)
+            status, roster = res.status, res.roster
+            if roster is None and diverged is not None:
+                # the solve ran out of time before it loaded its start (a loaded machine): the
+                # start keeps every hard rule and differs enough, so it is this variant
+                status, roster = "FEASIBLE", diverged
         v = Variant(index=i + 1, profile=prof.name,
                     label=PROFILE_LABELS.get(prof.name, prof.name), status=status,
                     roster=roster, required_changes=required,
@@ -160,12 +179,13 @@ def solve_variants(instance: Instance, profiles: list[Profile], options: SolveOp
 
 
 def _diverge(instance: Instance, prof: Profile, best: Roster, earlier: list[Variant],
-             required: dict[int, int], budget: float, options: SolveOptions) -> Roster | None:
+             required: dict[int, int], budget: float, options: SolveOptions,
+             ) -> tuple[Roster | None, bool]:
     """A warm start for a later variant: the best roster so far, improved under this variant's
     profile with the missing changes against each earlier variant as a heavy penalty (so it is
     a valid start although it does not differ enough yet), until it differs enough. It takes
-    `DIVERGE_SHARE` of the variant's `budget`, and up to `DIVERGE_MAX_SHARE` while it does not
-    differ enough yet: without a start that differs enough the variant's own solve begins from
+    `DIVERGE_SHARE` of the variant's `budget`, and up to `DIVERGE_MAX_SHARE` of it while it does
+    not differ enough yet: without a start that differs enough the variant's own solve begins from
     nothing, and on a loaded machine (a CI run) it then found no roster in what was left.
 
     Without it, the best roster breaks the difference constraint, the variant starts from
@@ -194,7 +214,7 @@ def _diverge(instance: Instance, prof: Profile, best: Roster, earlier: list[Vari
     ctx.model.Add(sum(ctx.term_amounts.get("open_shift", [])) <= open_now)
     ctx.model.Minimize(ctx.objective())
     if not complete_hint(ctx, roster_values(ctx, best)):
-        return None
+        return None, False
     start = list(ctx.model.Proto().solution_hint.values)
     enough = [False]  # the incumbent differs enough
 
@@ -214,12 +234,8 @@ def _diverge(instance: Instance, prof: Profile, best: Roster, earlier: list[Vari
     out = Roster(assignments=[
         Assignment(employee=instance.employees[e].id, date=instance.days[d], shift=s, unit=u)
         for (e, d, s, u), var in ctx.x.items() if values[var.index]])
-    for v in earlier:
-        assert v.roster is not None
-        if variant_difference.count_changes(instance, out, v.roster.assignments) \
-                < required[v.index]:
-            return None
-    return out
+    return out, all(variant_difference.count_changes(instance, out, v.roster.assignments)
+                    >= required[v.index] for v in earlier if v.roster is not None)
 
 
 def _score_of(inst: Instance, roster: Roster, prof: Profile) -> int:

@@ -30,13 +30,14 @@ def server(tmp_path_factory):
         pytest.skip("Chromium is not installed (scripts/setup.sh installs Debian's chromium)")
     tmp = tmp_path_factory.mktemp("web")
     port, log = free_port(), tmp / "serve.log"
-    proc = start(f"sqlite:///{tmp / 'web.db'}", port, log)
+    url = f"sqlite:///{tmp / 'web.db'}"
+    proc = start(url, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_up(base, proc, log)
         token = next(ln.strip() for ln in log.read_text().splitlines()
                      if ln.strip().startswith("rt_"))
-        yield base, token
+        yield base, token, url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -78,7 +79,7 @@ def tokens(base: str, planner: str) -> dict[str, str]:
 
 
 def test_roles_solve_compare_approve_and_wish(server, browser) -> None:
-    base, planner = server
+    base, planner, _db = server
     tok = tokens(base, planner)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     # planner: start a 2-variant solve on the demo and watch it finish
@@ -158,7 +159,7 @@ def test_a_planner_starts_the_next_period_from_the_published_roster(server, brow
     from instances.models import Instance
     from tests.test_api import _next_period
 
-    base, planner = server
+    base, planner, _db = server
     h = {"Authorization": f"Bearer {planner}"}
     demo = httpx.get(f"{base}/api/instances", headers=h).json()[-1]
     if not httpx.get(f"{base}/api/instances/{demo['id']}/rosters", headers=h).json():
@@ -193,7 +194,7 @@ def test_a_planner_starts_the_next_period_from_the_published_roster(server, brow
 def test_a_job_ending_leaves_the_solve_form_being_filled_in_open(server, browser) -> None:
     """A planner typing into a solve form while another job finishes keeps the form and what
     they typed: only the jobs table is refreshed (the whole page used to be re-rendered)."""
-    base, planner = server
+    base, planner, _db = server
     h = {"Authorization": f"Bearer {planner}"}
     demo = httpx.get(f"{base}/api/instances", headers=h).json()[-1]
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -217,7 +218,7 @@ def test_signing_in_draws_the_planner_page_once(server, browser) -> None:
     """Signing in from the bare address used to route twice (the hash change and an explicit
     call), so a second render could land while the planner was already filling in a solve
     form and replace it with a closed one (a CI run timed out clicking 'Aloita' that way)."""
-    base, planner = server
+    base, planner, _db = server
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     loads: list[str] = []
     page.on("request", lambda r: loads.append(r.url) if r.url.endswith("/api/instances") else None)
@@ -229,4 +230,42 @@ def test_signing_in_draws_the_planner_page_once(server, browser) -> None:
     page.get_by_role("heading", name="Planning periods").wait_for()
     page.wait_for_timeout(500)
     assert len(loads) == 2, loads
+    page.close()
+
+
+def test_a_variant_that_differs_less_than_asked_says_so_on_the_compare_page(server,
+                                                                            browser) -> None:
+    """A later variant whose time ran out before it differed enough is kept (scheduler/
+    variants.py, `short_of`); the manager reads how far it differs and what was asked. The job
+    is written into the database as the worker writes a finished one."""
+    from api.db import Job, StoredInstance, StoredVariant, sessions
+
+    base, planner, db = server
+    with sessions(db)() as s:
+        inst = s.query(StoredInstance).order_by(StoredInstance.id).first()
+        job = Job(instance_id=inst.id, kind="variants", state="done", params={"k": 2},
+                  progress={}, result={"variants": 2}, created_by="test")
+        s.add(job)
+        s.flush()
+        kpis = {"open_shifts": 0, "wishes_fulfilled": 0.8}
+        for i, (prof, short) in enumerate((("balanced", {}), ("ergonomics", {"1": 40})), 1):
+            s.add(StoredVariant(job_id=job.id, index=i, profile=prof, label=prof,
+                                status="FEASIBLE", roster=[], objective=1000.0 * i, rank=i,
+                                summary={"kpis": kpis, "scores": {}, "trade_offs": [],
+                                         "changes_vs": {"1": 74} if i == 2 else {},
+                                         "required_changes": {"1": 114} if i == 2 else {},
+                                         "short_of": short}))
+        s.commit()
+        job_id = job.id
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(page, base, planner)
+    page.get_by_role("heading", name="Suunnittelujaksot").wait_for()
+    page.goto(f"{base}/#/job/{job_id}")
+    note = page.locator("[data-short='2']")
+    note.wait_for()
+    text = note.inner_text()
+    assert "2. Ergonomia ensin" in text and "1. Tasapainoinen" in text
+    assert "74 vuorossa" in text and "vähintään 114" in text
+    assert page.locator("[data-short]").count() == 1
+    shot(page, "manager-variant-short")
     page.close()

@@ -70,7 +70,7 @@ def _public(result: dict | None) -> dict | None:
 def variant_out(v: StoredVariant) -> VariantOut:
     s = v.summary or {}
     extra = {k: s[k] for k in ("changes", "affected", "hard_violations", "required_changes",
-                               "wall_time_s") if k in s}
+                               "short_of", "wall_time_s") if k in s}
     return VariantOut(id=v.id, job_id=v.job_id, index=v.index, rank=v.rank, profile=v.profile,
                       label=v.label, status=v.status, objective=v.objective,
                       kpis=s.get("kpis", {}), scores=s.get("scores", {}),

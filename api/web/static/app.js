@@ -29,6 +29,7 @@ const T = {
     openrow: "Avoimet", changed: "muutettu", demand: "tarve (vähintään)", onduty: "töissä",
     queued: "jonossa", running: "käynnissä", done: "valmis", failed: "epäonnistui",
     cancelled: "keskeytetty", interrupted: "katkesi", total: "yhteensä",
+    short: "Vaihtoehto {a} eroaa vaihtoehdosta {b} {got} vuorossa, pyydetty vähintään {need}: aika ei riittänyt suurempaan eroon. Pidempi aikaraja antaa selvemmin erilaisen vaihtoehdon.",
   },
   en: {
     app: "Rostering", logout: "Sign out", login: "Sign in", token: "Sign-in token",
@@ -55,6 +56,7 @@ const T = {
     openrow: "Open", changed: "changed", demand: "demand (minimum)", onduty: "on duty",
     queued: "queued", running: "running", done: "done", failed: "failed",
     cancelled: "cancelled", interrupted: "interrupted", total: "total",
+    short: "Variant {a} differs from variant {b} in {got} shifts where at least {need} were asked: the time did not allow more. A longer time limit gives a more distinct variant.",
   },
 };
 const PROFILES = { balanced: ["Tasapainoinen", "Balanced"], ergonomics: ["Ergonomia ensin", "Ergonomics first"],
@@ -250,6 +252,17 @@ function follow(id, insts) {
 }
 
 // ------------------------------------------------------------------ unit manager: variants
+// a variant that differs from an earlier one less than asked (the time ran out): said plainly
+function shortNotes(vs) {
+  const byIndex = Object.fromEntries(vs.map((v) => [String(v.index), v]));
+  return vs.flatMap((v) => Object.entries((v.extra || {}).short_of || {}).map(([j, lack]) => {
+    const need = ((v.extra || {}).required_changes || {})[j];
+    const other = byIndex[j];
+    const fill = { a: `${v.rank}. ${prof(v.profile)}`, b: other ? `${other.rank}. ${prof(other.profile)}` : j,
+      got: fmt(need - lack), need: fmt(need) };
+    return el("p", { class: "note", "data-short": v.index }, t("short").replace(/\{(\w+)\}/g, (_m, k) => fill[k]));
+  }));
+}
 async function jobView(id, gen = VIEW) {
   const job = await api(`/api/jobs/${id}`);
   const [variants, inst] = await Promise.all([api(`/api/jobs/${id}/variants`), api(`/api/instances/${job.instance_id}`)]);
@@ -258,7 +271,7 @@ async function jobView(id, gen = VIEW) {
   const main = $main();
   main.replaceChildren(el("h1", {}, `${t("variants")} — ${inst.name}`));
   if (!ok.length) { main.append(el("p", { class: "error" }, job.error || "–")); return; }
-  main.append(el("h2", {}, t("kpis")), kpiTable(ok), el("h2", {}, t("trade")), tradeOffs(ok));
+  main.append(el("h2", {}, t("kpis")), kpiTable(ok), ...shortNotes(ok), el("h2", {}, t("trade")), tradeOffs(ok));
   const pick = el("select", { id: "pick", "aria-label": t("variant") }, ok.map((v) => el("option", { value: v.id }, `${v.rank}. ${prof(v.profile)}`)));
   const area = el("div", { id: "variant-area" });
   pick.addEventListener("change", () => showVariant(Number(pick.value), inst, area));
