@@ -238,6 +238,14 @@ def _solve_part(payload: tuple[dict, dict, float, int, int, list[dict] | None, b
             ["assignments"]}
 
 
+def available_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def solve_decomposed(instance: Instance, profile: Profile, options, progress=None,
                      *, jobs: int | None = None, first_share: float = 0.3,
                      pair_max: int | None = None):
@@ -251,7 +259,9 @@ def solve_decomposed(instance: Instance, profile: Profile, options, progress=Non
     alloc = allocate_float_pool(instance)
     flat = allocated_instance(instance, alloc) if alloc.unit_of else instance
     parts = [PartState(units=u, employees=e) for u, e in components(flat)]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(parts)))
+    # as many processes as the cores asked for (`workers`) and the machine has: on a 16-core
+    # machine a 2-worker solve used to start a process per core
+    jobs = max(1, min(jobs or min(available_cores(), max(1, options.workers)), len(parts)))
     workers = max(1, options.workers // jobs)
     sizes = [max(1, len(p.employees)) for p in parts]
     data, holidays = flat.model_dump(mode="json"), sorted(flat.holiday_set)

@@ -94,7 +94,7 @@ class SolveOptions:
     subsolvers: list[str] | None = None  # extra CP-SAT subsolvers; None: by catalogue
     lns_above: int | None = None  # decisions above which phase 2 is our LNS; None: default
     decompose: bool | None = None  # float pool → units in parallel processes; None: by size
-    jobs: int | None = None  # processes for the unit parts; None: CPU count
+    jobs: int | None = None  # processes for the unit parts; None: `workers`, at most the cores
     # decomposed solves: after the first rosters, pairs of units linked by a float employee are
     # solved as one part up to this many people (scheduler/decompose.py, PAIR_MAX_EMPLOYEES
     # suggested); 0: never — measured worse at region-300@180 s
