@@ -162,7 +162,8 @@ def plot(rows: list[RegionRow], path: Path) -> None:
     objective_over_time([Series(f"{r.employees} employees", r.history, r.wall_s, r.employees)
                          for r in rows if r.objective], path,
                         ylabel="objective per employee (lower is better)",
-                        title="Region rosters: objective over time (2 cores)")
+                        title="Region rosters: objective over time "
+                              f"({rows[0].workers if rows else 2} cores)")
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
