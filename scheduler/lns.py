@@ -322,6 +322,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             factors: dict[str, int] | None = None, lp_levels: tuple[int, ...] | None = None,
             side: Callable[[SideLink], None] | None = None,
             on_bound: Callable[[int], None] | None = None,
+            dtime: float | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts), or once `done` says so
@@ -335,7 +336,10 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     `params` decide). `side`: another search (scheduler/mip.py) that takes the first of the
     `threads` (with 2 or more) until it returns, reading and offering incumbents through a
     `SideLink`; a bound it proves stops the LNS like `target`, and is told to `on_bound` as
-    soon as it is proven."""
+    soon as it is proven. `dtime`: each round ends after this much of CP-SAT's deterministic
+    time (its measure of work done), `round_limit` then caps its wall time: a round does the
+    same work on a loaded machine, where a wall-time round spends itself on start-up (phase 1's
+    0.1-s rounds did a tenth of their work beside four busy processes)."""
     with _searching_on(ctx, factors):
         t_end = time.monotonic() + time_limit
         search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors,
@@ -406,6 +410,8 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                                                             max(0.1, t_end - time.monotonic()))
                 solver.parameters.num_workers = per_round
                 solver.parameters.random_seed = rng.randrange(1 << 30)
+                if dtime is not None:
+                    solver.parameters.max_deterministic_time = dtime
                 for k, v in (params or {}).items():
                     setattr(solver.parameters, k, v)
                 if lp is not None:

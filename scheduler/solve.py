@@ -57,6 +57,19 @@ LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "sy
 # But at 600 s (~0.36 s per employee) two runs with it ended at 587.1 / 574.7 M against 567.8 M
 # without (why is not known; benchmarks/README.md, twenty-second session).
 PHASE1_LIGHT_BELOW_S = 0.15
+# With the light presolve (under PHASE1_LIGHT_BELOW_S per employee) phase 1's rounds end after
+# PHASE1_ROUND_DTIME of CP-SAT's deterministic time (about 0.1 s of one core here: 0.15–0.23 per
+# second on region-300's units), at most PHASE1_ROUND_WALL_S of wall time. Limited by wall time
+# (0.1 s), the rounds did a tenth of their work on a loaded machine (deterministic time 0.0025
+# against 0.023 a round, the demo beside four busy processes). Five units of region-1000, 2.5 s
+# each, open shifts left (sums): 1423 against 348 beside two busy processes, and 505 against 362
+# in four unloaded runs; region-1000 at 60 s: 0 / 16 open shifts against 84 / 91 / 131 the same
+# day. Without presolve (more time per employee) such rounds were slower: the same units to 0
+# open shifts in 23.9 s (0.02), 26.1 s (0.015), 40.6 s (0.01) against 20.4 s, and region-1000
+# at 600 s ended at 572.4 M against 567.8 M, so those rounds keep 0.1 s of wall time
+# (benchmarks/README.md, twenty-third session).
+PHASE1_ROUND_DTIME = 0.02
+PHASE1_ROUND_WALL_S = 0.5
 # A region's unit (one worker) is searched on the objective with the terms of the county's KPIs
 # (unmet wishes, TTL strong-overload burdens, hours outside the ± 4 h band) weighing three times
 # their profile weight; the roster reported is scored on the true objective. Ward u1 of
@@ -342,6 +355,15 @@ def _phase1_floor(ctx: EncodeContext, inst: Instance, profile: Profile) -> int:
     return phase1_target(inst, profile)
 
 
+def phase1_rounds(time_limit: float, employees: int) -> tuple[float, float | None, dict]:
+    """(wall limit, deterministic-time limit, CP-SAT parameters) of phase 1's LNS rounds: with
+    less than PHASE1_LIGHT_BELOW_S per employee, one light presolve pass and rounds that end on
+    CP-SAT's work (PHASE1_ROUND_DTIME); otherwise 0.1-s rounds without presolve."""
+    if time_limit < PHASE1_LIGHT_BELOW_S * employees:
+        return PHASE1_ROUND_WALL_S, PHASE1_ROUND_DTIME, LIGHT_PRESOLVE
+    return 0.1, None, {"cp_model_presolve": False}
+
+
 def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit: float,
                        seed: int, stop: Callable[[], bool] | None = None, floor: int = 0,
                        ) -> tuple[str, dict | None]:
@@ -351,8 +373,9 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
     default search found no roster in 10 s; quick restarts without the LP found one in 0.3–0.6 s
     once presolve is off (0.6–2.5 s with it: the presolve alone took 2 s on elderly-care units);
     but then improved slowly (≈ 300 open shifts left after 6 s on a 34-person ward), while short
-    LNS rounds (0.1 s, without presolve; see PHASE1_LIGHT_BELOW_S) that free a few employees
-    over the whole period brought the same ward to 0–8 in 2 s (day windows: 75–200): an open
+    LNS rounds (~0.1 s, without presolve; see PHASE1_LIGHT_BELOW_S and PHASE1_ROUND_DTIME) that
+    free a few employees over the whole period brought the same ward to 0–8 in 2 s (day
+    windows: 75–200): an open
     shift is filled by moving someone's hours there from a day that has enough people, which a
     day window cannot do.
     The LNS stops once the objective less its staffing-below-target terms reaches `floor`, the
@@ -380,10 +403,10 @@ def _phase1_one_worker(ctx: EncodeContext, solver: cp_model.CpSolver, time_limit
         start = list(solver.ResponseProto().solution)
     left = time_limit - (time.monotonic() - t0)
     if st == "FEASIBLE" and left > 0.3:
-        short = time_limit < PHASE1_LIGHT_BELOW_S * len(ctx.employees)
-        params = LIGHT_PRESOLVE if short else {"cp_model_presolve": False}
-        start, _obj, _stats = improve(ctx, start, left, workers=1, seed=seed, round_limit=0.1,
-                                      params=params, kinds=("employees",), stop=stop,
+        round_limit, dtime, params = phase1_rounds(time_limit, len(ctx.employees))
+        start, _obj, _stats = improve(ctx, start, left, workers=1, seed=seed,
+                                      round_limit=round_limit, dtime=dtime, params=params,
+                                      kinds=("employees",), stop=stop,
                                       done=lambda values: open_part(values) <= floor)
     return "FEASIBLE", {k: bool(start[v.index]) for k, v in ctx.x.items()}
 

@@ -178,3 +178,29 @@ def test_sideways_moves_only_from_the_current_plateau():
         assert (search.best is other) == moved
         assert search.stats.sideways == int(moved) and search.stats.improved == 0
 
+
+
+def test_rounds_with_a_deterministic_time_limit_end_on_cp_sats_work_not_the_clock(monkeypatch):
+    """With `dtime`, a round ends after that much of CP-SAT's deterministic time and the round
+    limit only caps its wall time: on a loaded machine a 0.1-s wall-time round spent itself on
+    start-up (scheduler/solve.py, PHASE1_ROUND_DTIME). Here the cap (5 s) is longer than the
+    whole search (2 s), so only the work limit can end the rounds."""
+    from ortools.sat.python import cp_model
+
+    import scheduler.lns as lns
+
+    inst, prof, ctx, start = _start()
+    seen: list[tuple[float, float]] = []
+
+    class Spy(cp_model.CpSolver):
+        def Solve(self, model, *args):  # noqa: ANN001, ANN002, ANN202
+            code = super().Solve(model, *args)
+            seen.append((self.parameters.max_deterministic_time,
+                         self.ResponseProto().deterministic_time))
+            return code
+
+    monkeypatch.setattr(lns.cp_model, "CpSolver", Spy)
+    best, _obj, stats = improve(ctx, start, 2.0, workers=1, round_limit=5.0, dtime=0.002)
+    assert stats.rounds == len(seen) >= 3
+    assert all(limit == 0.002 and work < 0.05 for limit, work in seen)
+    assert check_roster(inst, _roster(ctx, best), prof).violations == []

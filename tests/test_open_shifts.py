@@ -66,7 +66,7 @@ def test_phase1_stops_at_the_floor(monkeypatch):
     (its staffing below the target headcount, also in phase 1's objective, does not hold it)."""
     import scheduler.lns as lns
     from instances.models import Assignment, Roster
-    from scheduler.solve import SolveOptions, _phase1
+    from scheduler.solve import SolveOptions, _phase1, phase1_rounds
 
     got = []
     real = lns.improve
@@ -74,6 +74,8 @@ def test_phase1_stops_at_the_floor(monkeypatch):
     def spy(ctx, start, time_limit, **kw):
         out = real(ctx, start, time_limit, **kw)
         got.append((kw["done"], out[0]))
+        # 30 s for 3 people: 0.1-s rounds without presolve (phase1_rounds)
+        assert (kw["round_limit"], kw["dtime"], kw["params"]) == phase1_rounds(30.0, 3)
         return out
 
     monkeypatch.setattr(lns, "improve", spy)
@@ -92,6 +94,24 @@ def test_phase1_stops_at_the_floor(monkeypatch):
                                             shift=s, unit=u)
                                  for (e, d, s, u), v in values.items() if v])
     assert _open_cost(inst, roster, prof) == floor
+
+
+def test_phase1_rounds_end_on_cp_sats_work_where_phase1_is_short_of_time():
+    """Under PHASE1_LIGHT_BELOW_S per employee (region-1000's round 1 at 60 s) the rounds end on
+    CP-SAT's deterministic time, capped in wall time, with one light presolve pass; with more
+    time they stay 0.1-s wall-time rounds without presolve (measured faster there)."""
+    from scheduler.solve import (
+        LIGHT_PRESOLVE,
+        PHASE1_LIGHT_BELOW_S,
+        PHASE1_ROUND_DTIME,
+        PHASE1_ROUND_WALL_S,
+        phase1_rounds,
+    )
+
+    short = PHASE1_LIGHT_BELOW_S * 30 - 0.01
+    assert phase1_rounds(short, 30) == (PHASE1_ROUND_WALL_S, PHASE1_ROUND_DTIME, LIGHT_PRESOLVE)
+    assert phase1_rounds(short + 0.02, 30) == (0.1, None, {"cp_model_presolve": False})
+    assert PHASE1_ROUND_WALL_S > 0.1 and 0 < PHASE1_ROUND_DTIME < PHASE1_ROUND_WALL_S
 
 
 @pytest.mark.parametrize("wisher", ["e1", "e2"])
