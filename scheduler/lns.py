@@ -16,6 +16,7 @@ kind of neighbourhood is drawn in proportion to how often it improved lately.
 
 from __future__ import annotations
 
+import operator
 import random
 import threading
 import time
@@ -36,7 +37,16 @@ KINDS = ("employees", "window", "block")
 # over its employee and a third of the others, or over everyone when the penalty is shared
 # "guided": employees drawn in proportion to how far the incumbent's schedule is from the best
 # one under the cover duals of the column-generation LP (scheduler/bound.py), full period
-ALL_KINDS = (*KINDS, "hot", "guided")
+# "pair": PAIR_EMPLOYEES employees over a short window, as a compact sub-model solved to
+# optimality in tens of milliseconds without the LP; the window grows while rounds stay that
+# fast and shrinks when they do not
+ALL_KINDS = (*KINDS, "hot", "guided", "pair")
+PAIR_EMPLOYEES = 2
+PAIR_WINDOW = 10  # days, the first pair round's window
+PAIR_WINDOW_MIN = 3
+PAIR_ROUND_S = 0.3  # a pair round's wall-time cap
+PAIR_GROW_BELOW_S = 0.06  # an optimal pair round faster than this widens the window by a day
+PAIR_SHRINK_ABOVE_S = 0.12  # a slower one, or one not solved to optimality, narrows it
 
 
 @dataclass
@@ -56,6 +66,7 @@ class LnsStats:
     sideways: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [rounds, improved]
     by_lp: dict[int, list[int]] = field(default_factory=dict)  # LP level -> [rounds, gained]
+    seconds: dict[str, float] = field(default_factory=dict)  # kind -> wall time of its rounds
     bound: int | None = None  # a lower bound the side search proved (scheduler/mip.py)
     side: int = 0  # incumbents that came from the side search
 
@@ -73,9 +84,16 @@ class ObjectiveEval:
             coeffs[v.index] += c
         self.items = list(coeffs.items())
         self.offset = flat.offset
+        # one C-level gather and a dot product: pair rounds score ~20 rosters a second, and the
+        # Python sum over a ward's ~20 k terms took 6 ms of each
+        self._pick = operator.itemgetter(*coeffs) if len(coeffs) > 1 else None
+        self._coeffs = np.fromiter(coeffs.values(), dtype=np.int64, count=len(coeffs))
 
     def __call__(self, values: list[int]) -> int:
-        return self.offset + sum(c * values[i] for i, c in self.items)
+        if self._pick is None:
+            return self.offset + sum(c * values[i] for i, c in self.items)
+        got = np.fromiter(self._pick(values), dtype=np.int64, count=len(self._coeffs))
+        return self.offset + int(self._coeffs @ got)
 
 
 def _draw(weights: dict, rng: random.Random):
@@ -94,8 +112,9 @@ class _Search:
     def __init__(self, ctx: EncodeContext, start: list[int], kinds: tuple[str, ...],
                  adaptive: bool, compact: int | None = None, plateau: bool = False,
                  guide: Guide | None = None, factors: dict[str, int] | None = None,
-                 lp_levels: tuple[int, ...] | None = None):
+                 lp_levels: tuple[int, ...] | None = None, pair_share: float | None = None):
         self.ctx = ctx
+        self.pair_share = pair_share
         self.guide = guide
         self._gaps: tuple[list[int], list[float]] | None = None
         self.plateau = plateau
@@ -111,9 +130,10 @@ class _Search:
         self.improved_at = time.monotonic()  # when the incumbent last got better
         self.kinds, self.adaptive = kinds, adaptive
         self.size = {"employees": max(2, self.n_emp // 8), "window": 7, "block": 14, "hot": 10,
-                     "guided": max(2, self.n_emp // 8)}
+                     "guided": max(2, self.n_emp // 8), "pair": min(PAIR_WINDOW, self.n_days)}
         self.score = dict.fromkeys(kinds, 1.0)
-        self.stats = LnsStats(by_kind={k: [0, 0] for k in kinds})
+        self.stats = LnsStats(by_kind={k: [0, 0] for k in kinds},
+                              seconds=dict.fromkeys(kinds, 0.0))
         self.lock = threading.Lock()
         self.margin = compact or 0
         self._hot: tuple[list[int], list] | None = None  # (incumbent, its paid terms' anchors)
@@ -122,7 +142,8 @@ class _Search:
         # won per round lately; None until each level has had a round
         self.lp_gain: dict[int, float | None] = dict.fromkeys(lp_levels or (), None)
         self.structure = Structure(ctx.model, self.cells, self.n_emp, self.n_days) \
-            if compact is not None or "hot" in kinds or guide is not None else None
+            if compact is not None or "hot" in kinds or "pair" in kinds or guide is not None \
+            else None
         self.compact = compact is not None
 
     def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
@@ -131,7 +152,23 @@ class _Search:
             return self.sub_model
         return CompactModels(self.ctx.model, self.structure, self.best, self.margin).build
 
+    def pair_builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel] | None:
+        """One thread's way to a pair round's model: always compact (a clone's presolve alone
+        would take ten times the round)."""
+        if "pair" not in self.kinds:
+            return None
+        return CompactModels(self.ctx.model, self.structure, self.best, 0).build
+
     def pick(self, rng: random.Random) -> str:
+        others = [k for k in self.kinds if k != "pair"]
+        if "pair" in self.kinds and others and self.pair_share is not None:
+            # pair rounds take `pair_share` of the rounds' wall time, the other kinds the rest
+            sec = self.stats.seconds
+            spent = sum(sec.values())
+            if spent <= 0 or sec["pair"] < self.pair_share * spent:
+                return "pair"
+            return rng.choice(others) if not self.adaptive else _draw(
+                {k: self.score[k] for k in others}, rng)
         if not self.adaptive:
             return rng.choice(self.kinds)
         return _draw(self.score, rng)
@@ -149,6 +186,10 @@ class _Search:
 
     def free_cells(self, kind: str, rng: random.Random) -> set[tuple[int, int]]:
         n_emp, n_days, size = self.n_emp, self.n_days, self.size[kind]
+        if kind == "pair":
+            emps = set(rng.sample(range(n_emp), min(n_emp, PAIR_EMPLOYEES)))
+            d0 = rng.randrange(0, n_days - min(n_days, size) + 1)
+            return {k for k in self.cells if k[0] in emps and d0 <= k[1] < d0 + size}
         if kind == "employees" or (kind == "guided" and self.guide is None):
             emps = set(rng.sample(range(n_emp), min(n_emp, size)))
             return {k for k in self.cells if k[0] in emps}
@@ -277,13 +318,20 @@ class _Search:
 
     def record(self, kind: str, code: int, vals: list[int] | None, start_obj: int,
                on_improve: Callable[[int, list[int]], None] | None,
-               lp: int | None = None) -> None:
+               lp: int | None = None, wall: float = 0.0) -> None:
         """One round's outcome: sizes, scores, and the incumbent if the round beat it."""
         st = self.stats
         st.rounds += 1
         st.by_kind[kind][0] += 1
+        st.seconds[kind] = st.seconds.get(kind, 0.0) + wall
         if code == cp_model.OPTIMAL:
             st.optimal += 1
+        if kind == "pair":
+            if code == cp_model.OPTIMAL and wall < PAIR_GROW_BELOW_S:
+                self.size[kind] = min(self.size[kind] + 1, self.n_days)
+            elif code != cp_model.OPTIMAL or wall > PAIR_SHRINK_ABOVE_S:
+                self.size[kind] = max(PAIR_WINDOW_MIN, self.size[kind] - 1)
+        elif code == cp_model.OPTIMAL:
             # capped: on a model small enough that every round is solved to optimality the
             # size would otherwise grow until it overflows
             self.size[kind] = min(int(self.size[kind] * 1.25) + 1,
@@ -322,7 +370,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             factors: dict[str, int] | None = None, lp_levels: tuple[int, ...] | None = None,
             side: Callable[[SideLink], None] | None = None,
             on_bound: Callable[[int], None] | None = None,
-            dtime: float | None = None,
+            dtime: float | None = None, pair_share: float | None = None,
             ) -> tuple[list[int], int, LnsStats]:
     """LNS from a complete assignment `start` (values by variable index); stops early once the
     objective reaches `target` (a known lower bound, e.g. 0 open shifts), or once `done` says so
@@ -339,11 +387,13 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
     soon as it is proven. `dtime`: each round ends after this much of CP-SAT's deterministic
     time (its measure of work done), `round_limit` then caps its wall time: a round does the
     same work on a loaded machine, where a wall-time round spends itself on start-up (phase 1's
-    0.1-s rounds did a tenth of their work beside four busy processes)."""
+    0.1-s rounds did a tenth of their work beside four busy processes). `pair_share`: with
+    "pair" among `kinds`, the share of the rounds' wall time its rounds take (the other kinds
+    share the rest); None: drawn like any kind."""
     with _searching_on(ctx, factors):
         t_end = time.monotonic() + time_limit
         search = _Search(ctx, start, kinds, adaptive, compact, plateau, guide, factors,
-                         lp_levels)
+                         lp_levels, pair_share)
         threads = max(1, min(threads, workers))
         per_round = max(1, workers // threads)
         halt = threading.Event()  # a round failed in another thread
@@ -393,6 +443,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
         def loop(rng: random.Random) -> None:
             with search.lock:
                 build = search.builder()
+                build_pair = search.pair_builder()
             while running():
                 if link is not None and link.hold.is_set():
                     # the side search has the better chance: the machine to itself (on these
@@ -401,12 +452,14 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                     continue
                 with search.lock:
                     kind = search.pick(rng)
-                    lp = search.pick_lp(rng)
+                    pair = kind == "pair"
+                    lp = None if pair else search.pick_lp(rng)
                     free = search.free_cells(kind, rng)
                     start_obj = search.best_obj
-                    sub = build(free, search.best)
+                    sub = (build_pair if pair else build)(free, search.best)
                 solver = cp_model.CpSolver()
-                solver.parameters.max_time_in_seconds = min(round_limit,
+                limit = min(round_limit, PAIR_ROUND_S) if pair else round_limit
+                solver.parameters.max_time_in_seconds = min(limit,
                                                             max(0.1, t_end - time.monotonic()))
                 solver.parameters.num_workers = per_round
                 solver.parameters.random_seed = rng.randrange(1 << 30)
@@ -416,11 +469,15 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                     setattr(solver.parameters, k, v)
                 if lp is not None:
                     solver.parameters.linearization_level = lp
+                if pair:  # a few hundred decisions: the LP only slows each node
+                    solver.parameters.linearization_level = 0
+                began = time.monotonic()
                 code = solver.Solve(sub)
+                wall = time.monotonic() - began
                 vals = (list(solver.ResponseProto().solution)
                         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
                 with search.lock:
-                    search.record(kind, code, vals, start_obj, on_improve, lp)
+                    search.record(kind, code, vals, start_obj, on_improve, lp, wall)
 
         rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
         link = SideLink(incumbent, offer, running, prove, clone,

@@ -89,6 +89,15 @@ SEARCH_FACTORS = {"wish": 3, "burden_strong": 3, "hours_outside_kpi": 3,
 # each: 168.7 M median (penalties 16.6 M, strong overload 121) against 170.9 M (19.1 M, 197)
 # with the LP always (benchmarks/README.md, seventeenth session).
 UNIT_LP_LEVELS = (0, 1)
+# A unit's rounds also free two employees over a short window (the "pair" kind, scheduler/lns.py):
+# a compact sub-model solved to optimality in ~50 ms without the LP, against ~0.35 s of presolve
+# alone in a 0.4-s round on the clone. Those take UNIT_PAIR_SHARE of the rounds' time, the kinds
+# above the rest. Region-300's units from their first rosters, one core, 30 s, true objective:
+# ward u1 18.77 M against 20.35 M (the shipped kinds alone reach 19.13 M in 120 s), 24-hour u7
+# 14.16 M against 15.08 M (wishes 89 % against 73 %), home-care u8 17.48 M against 18.05 M
+# (benchmarks/README.md, twenty-fourth session).
+UNIT_KINDS = ("pair", "employees", "window", "block")
+UNIT_PAIR_SHARE = 0.7
 # Above this many employees in several units, the float pool is allocated and the units are
 # solved in parallel processes (scheduler/decompose.py): one model of a 1000-person region finds
 # no first roster in 90 s on 2 cores. Region-100 (4 units) at 60 s on 2 cores: one model 944 M
@@ -437,6 +446,8 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
         if catalogue == "finnish":
             extra["factors"] = SEARCH_FACTORS
             extra["lp_levels"] = UNIT_LP_LEVELS
+            extra["kinds"] = UNIT_KINDS
+            extra["pair_share"] = UNIT_PAIR_SHARE
     return round_s, params, extra
 
 

@@ -204,3 +204,95 @@ def test_rounds_with_a_deterministic_time_limit_end_on_cp_sats_work_not_the_cloc
     assert stats.rounds == len(seen) >= 3
     assert all(limit == 0.002 and work < 0.05 for limit, work in seen)
     assert check_roster(inst, _roster(ctx, best), prof).violations == []
+
+
+def test_pair_rounds_free_two_employees_over_a_window_and_keep_every_hard_rule():
+    """The "pair" kind: two employees over a short window, a compact sub-model without the LP;
+    the rounds improve the hard-rules-only start and the checker agrees with the objective."""
+    import random
+
+    from scheduler.lns import PAIR_EMPLOYEES, _Search
+
+    inst, prof, ctx, start = _start()
+    search = _Search(ctx, start, ("pair",), False)
+    free = search.free_cells("pair", random.Random(3))
+    assert len({e for e, _d in free}) == PAIR_EMPLOYEES
+    days = sorted({d for _e, d in free})
+    assert days == list(range(days[0], days[0] + search.size["pair"]))
+    seen: list[int] = []
+    best, obj, stats = improve(ctx, start, 3.0, workers=1, kinds=("pair",),
+                               on_improve=lambda o, _v: seen.append(o))
+    assert stats.by_kind["pair"][0] == stats.rounds >= 5 and stats.improved >= 1
+    assert stats.seconds["pair"] > 0
+    rep = check_roster(inst, _roster(ctx, best), prof)
+    assert rep.violations == [] and rep.objective == obj == seen[-1]
+    assert obj < search.best_obj
+
+
+def test_a_pair_window_grows_while_its_rounds_are_fast_and_shrinks_when_they_are_not():
+    from ortools.sat.python import cp_model
+
+    from scheduler.lns import (
+        PAIR_GROW_BELOW_S,
+        PAIR_SHRINK_ABOVE_S,
+        PAIR_WINDOW,
+        PAIR_WINDOW_MIN,
+        _Search,
+    )
+
+    _inst, _prof, ctx, start = _start()
+    search = _Search(ctx, start, ("pair",), False)
+    obj = search.best_obj
+    assert search.size["pair"] == min(PAIR_WINDOW, ctx.n_days)
+    search.record("pair", cp_model.OPTIMAL, None, obj, None, wall=PAIR_GROW_BELOW_S / 2)
+    assert search.size["pair"] == PAIR_WINDOW + 1
+    # optimal but neither fast nor slow: the window stays
+    search.record("pair", cp_model.OPTIMAL, None, obj, None, wall=PAIR_SHRINK_ABOVE_S * 0.9)
+    assert search.size["pair"] == PAIR_WINDOW + 1
+    search.record("pair", cp_model.OPTIMAL, None, obj, None, wall=PAIR_SHRINK_ABOVE_S * 2)
+    search.record("pair", cp_model.UNKNOWN, None, obj, None, wall=0.01)
+    assert search.size["pair"] == PAIR_WINDOW - 1
+    for _ in range(3 * ctx.n_days):
+        search.record("pair", cp_model.UNKNOWN, None, obj, None, wall=0.3)
+    assert search.size["pair"] == PAIR_WINDOW_MIN
+    for _ in range(3 * ctx.n_days):
+        search.record("pair", cp_model.OPTIMAL, None, obj, None, wall=0.0)
+    assert search.size["pair"] == ctx.n_days  # never wider than the period
+    assert search.stats.rounds == 2 + 2 + 6 * ctx.n_days
+
+
+def test_pair_rounds_take_their_share_of_the_rounds_time():
+    import random
+
+    from scheduler.lns import _Search
+
+    _inst, _prof, ctx, start = _start()
+    search = _Search(ctx, start, ("pair", "employees", "window"), False, pair_share=0.7)
+    rng = random.Random(0)
+    assert search.pick(rng) == "pair"  # nothing spent yet
+    search.stats.seconds.update(pair=6.0, employees=4.0)
+    assert search.pick(rng) == "pair"  # 60 % < 70 %
+    search.stats.seconds.update(pair=8.0, employees=2.0)
+    assert {search.pick(rng) for _ in range(50)} == {"employees", "window"}
+    # without a share every kind is drawn alike
+    plain = _Search(ctx, start, ("pair", "employees"), False)
+    assert {plain.pick(rng) for _ in range(50)} == {"pair", "employees"}
+
+
+def test_the_objective_is_scored_as_the_sum_of_its_terms():
+    """ObjectiveEval gathers and multiplies in numpy: it must equal the plain sum."""
+    import random
+
+    from ortools.sat.python import cp_model_helper as cmh
+
+    from scheduler.lns import ObjectiveEval
+
+    _inst, _prof, ctx, start = _start()
+    flat = cmh.FlatIntExpr(ctx.objective())
+    rng = random.Random(1)
+    for values in (start, [rng.randrange(0, 3) for _ in start]):
+        plain = flat.offset + sum(c * values[v.index] for v, c in zip(flat.vars, flat.coeffs,
+                                                                       strict=True))
+        assert ObjectiveEval(ctx)(values) == plain
+    one = ObjectiveEval(ctx, 7 * ctx.x[next(iter(ctx.x))] + 2)
+    assert one([1] * len(start)) == 9 and one([0] * len(start)) == 2
