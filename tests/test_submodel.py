@@ -101,9 +101,11 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
     assert unit[2]["compact"] is None and unit[:2] == (0.4, LIGHT_PRESOLVE)
     # two units solved as one: the presolve pass takes longer, so does the round
     assert lns_settings("finnish", 1, 3_900, 80_000)[0] == 0.8
-    # neighbourhood kinds: the default three unless the catalogue names its own (Curtois: the
-    # three and the LP-guided one, with sideways moves)
-    assert "kinds" not in unit[2] and "plateau" not in unit[2]
+    # neighbourhood kinds: a region's unit adds pair rounds (70 % of its rounds' time); the
+    # Curtois catalogue names its own (the three and the LP-guided one, with sideways moves)
+    assert unit[2]["kinds"] == ("pair", "employees", "window", "block")
+    assert unit[2]["pair_share"] == 0.7 and "plateau" not in unit[2]
+    assert "kinds" not in lns_settings("finnish", 2, 6_000, 90_000)[2]
     assert small[2]["kinds"] == ("employees", "window", "block", "guided")
     assert small[2]["plateau"] is True
     # a region's unit searches with wishes and strong overload weighted up; a whole model on
