@@ -179,14 +179,16 @@ class CompactModels:
     def build(self, free: set[tuple[int, int]], best: list[int]) -> cp_model.CpModel:
         s, proto = self.s, self.model.Proto()
         target = np.asarray(best, dtype=np.int64)
-        stale = np.nonzero(self.vals != target)[0]
-        stale = np.union1d(stale, self._opened)
+        mask = s.open_mask(free, self.margin)
+        opened = np.nonzero(mask)[0]
+        # fixed to the incumbent: what changed or was open last round, unless open again (the
+        # shared variables are open every round: their domains stay as they are)
+        stale = np.union1d(np.nonzero(self.vals != target)[0], self._opened)
+        stale = stale[~mask[stale]]
         for i, v in zip(stale.tolist(), target[stale].tolist(), strict=True):
             self._set(i, v, v)
         self.vals = target  # a fresh array: `best` is the caller's list
-        mask = s.open_mask(free, self.margin)
-        opened = np.nonzero(mask)[0]
-        for i in opened.tolist():
+        for i in np.setdiff1d(opened, self._opened, assume_unique=True).tolist():
             self._set(i, *s.domains[i])
         self._opened = opened
         proto.constraints.clear()
