@@ -16,7 +16,6 @@ kind of neighbourhood is drawn in proportion to how often it improved lately.
 
 from __future__ import annotations
 
-import operator
 import random
 import threading
 import time
@@ -82,17 +81,15 @@ class ObjectiveEval:
         coeffs: dict[int, int] = defaultdict(int)
         for v, c in zip(flat.vars, flat.coeffs, strict=True):
             coeffs[v.index] += c
-        self.items = list(coeffs.items())
         self.offset = flat.offset
-        # one C-level gather and a dot product: pair rounds score ~20 rosters a second, and the
+        # a C-level gather and a dot product: pair rounds score ~20 rosters a second, and the
         # Python sum over a ward's ~20 k terms took 6 ms of each
-        self._pick = operator.itemgetter(*coeffs) if len(coeffs) > 1 else None
+        self._idx = list(coeffs)
         self._coeffs = np.fromiter(coeffs.values(), dtype=np.int64, count=len(coeffs))
 
     def __call__(self, values: list[int]) -> int:
-        if self._pick is None:
-            return self.offset + sum(c * values[i] for i, c in self.items)
-        got = np.fromiter(self._pick(values), dtype=np.int64, count=len(self._coeffs))
+        got = np.fromiter(map(values.__getitem__, self._idx), dtype=np.int64,
+                          count=len(self._idx))
         return self.offset + int(self._coeffs @ got)
 
 
