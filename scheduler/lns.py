@@ -46,6 +46,7 @@ PAIR_WINDOW_MIN = 3
 PAIR_ROUND_S = 0.3  # a pair round's wall-time cap
 PAIR_GROW_BELOW_S = 0.06  # an optimal pair round faster than this widens the window by a day
 PAIR_SHRINK_ABOVE_S = 0.12  # a slower one, or one not solved to optimality, narrows it
+EVEN_WINDOWS = True  # every day as often in a round's window (see `_Search.span`)
 
 
 @dataclass
@@ -182,31 +183,51 @@ class _Search:
         return _draw({lv: max(g, 0.1 * top) for lv, g in self.lp_gain.items()}, rng)
 
     def free_cells(self, kind: str, rng: random.Random) -> set[tuple[int, int]]:
+        return self.neighbourhood(kind, rng)[0]
+
+    def span(self, w: int, rng: random.Random) -> tuple[int, int, bool]:
+        """A window of `w` days, [first, end), and whether it is whole. Every day is in a window
+        equally often: windows run off either end of the period and are cut there. Drawn whole
+        inside the period, the first and last day were in 1 of 33 windows of 10 days over 6
+        weeks, a middle day in 10, and a region's strong overloads gathered there."""
+        n_days = self.n_days
+        if w >= n_days:
+            return 0, n_days, True
+        if not EVEN_WINDOWS:
+            d0 = rng.randrange(0, n_days - w + 1)
+            return d0, d0 + w, True
+        d0 = rng.randrange(1 - w, n_days)
+        lo, hi = max(0, d0), min(n_days, d0 + w)
+        return lo, hi, hi - lo == w
+
+    def neighbourhood(self, kind: str, rng: random.Random) -> tuple[set[tuple[int, int]], bool]:
+        """The cells a round of `kind` frees, and whether its window is whole (a window cut at
+        the period's end says nothing about how large a window the rounds can solve)."""
         n_emp, n_days, size = self.n_emp, self.n_days, self.size[kind]
         if kind == "pair":
             emps = set(rng.sample(range(n_emp), min(n_emp, PAIR_EMPLOYEES)))
-            d0 = rng.randrange(0, n_days - min(n_days, size) + 1)
-            return {k for k in self.cells if k[0] in emps and d0 <= k[1] < d0 + size}
+            lo, hi, whole = self.span(size, rng)
+            return {k for k in self.cells if k[0] in emps and lo <= k[1] < hi}, whole
         if kind == "employees" or (kind == "guided" and self.guide is None):
             emps = set(rng.sample(range(n_emp), min(n_emp, size)))
-            return {k for k in self.cells if k[0] in emps}
+            return {k for k in self.cells if k[0] in emps}, True
         if kind == "guided":
             gaps = self.gaps()
             # weighted sampling without replacement (keys u^(1/w)); a floor keeps everyone drawable
             floor = 0.05 * max(1.0, sum(gaps) / len(gaps))
             keyed = sorted(range(n_emp), key=lambda e: -rng.random() ** (1.0 / (gaps[e] + floor)))
             emps = set(keyed[:min(n_emp, size)])
-            return {k for k in self.cells if k[0] in emps}
+            return {k for k in self.cells if k[0] in emps}, True
         w = min(n_days, size)
         if kind == "hot" and self.structure is not None:
             hot = self.hot_terms()
             if hot:
-                return self.around(rng.choice(hot), w, rng)
-        d0 = rng.randrange(0, n_days - w + 1)
+                return self.around(rng.choice(hot), w, rng), True
+        lo, hi, whole = self.span(w, rng)
         if kind == "window":
-            return {k for k in self.cells if d0 <= k[1] < d0 + w}
+            return {k for k in self.cells if lo <= k[1] < hi}, whole
         emps = set(rng.sample(range(n_emp), min(n_emp, max(2, n_emp // 3))))
-        return {k for k in self.cells if k[0] in emps and d0 <= k[1] < d0 + w}
+        return {k for k in self.cells if k[0] in emps and lo <= k[1] < hi}, whole
 
     def gaps(self) -> list[float]:
         """Per employee, the reduced cost of the incumbent's schedule under the guide's duals
@@ -315,15 +336,18 @@ class _Search:
 
     def record(self, kind: str, code: int, vals: list[int] | None, start_obj: int,
                on_improve: Callable[[int, list[int]], None] | None,
-               lp: int | None = None, wall: float = 0.0) -> None:
-        """One round's outcome: sizes, scores, and the incumbent if the round beat it."""
+               lp: int | None = None, wall: float = 0.0, whole: bool = True) -> None:
+        """One round's outcome: sizes (only after a whole window), scores, and the incumbent if
+        the round beat it."""
         st = self.stats
         st.rounds += 1
         st.by_kind[kind][0] += 1
         st.seconds[kind] = st.seconds.get(kind, 0.0) + wall
         if code == cp_model.OPTIMAL:
             st.optimal += 1
-        if kind == "pair":
+        if not whole:  # a window cut at the period's end: no measure of the size
+            pass
+        elif kind == "pair":
             if code == cp_model.OPTIMAL and wall < PAIR_GROW_BELOW_S:
                 self.size[kind] = min(self.size[kind] + 1, self.n_days)
             elif code != cp_model.OPTIMAL or wall > PAIR_SHRINK_ABOVE_S:
@@ -451,7 +475,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                     kind = search.pick(rng)
                     pair = kind == "pair"
                     lp = None if pair else search.pick_lp(rng)
-                    free = search.free_cells(kind, rng)
+                    free, whole = search.neighbourhood(kind, rng)
                     start_obj = search.best_obj
                     sub = (build_pair if pair else build)(free, search.best)
                 solver = cp_model.CpSolver()
@@ -474,7 +498,7 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                 vals = (list(solver.ResponseProto().solution)
                         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
                 with search.lock:
-                    search.record(kind, code, vals, start_obj, on_improve, lp, wall)
+                    search.record(kind, code, vals, start_obj, on_improve, lp, wall, whole)
 
         rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
         link = SideLink(incumbent, offer, running, prove, clone,

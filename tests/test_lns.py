@@ -215,7 +215,10 @@ def test_pair_rounds_free_two_employees_over_a_window_and_keep_every_hard_rule()
 
     inst, prof, ctx, start = _start()
     search = _Search(ctx, start, ("pair",), False)
-    free = search.free_cells("pair", random.Random(3))
+    rng = random.Random(3)
+    free, whole = search.neighbourhood("pair", rng)
+    while not whole:
+        free, whole = search.neighbourhood("pair", rng)
     assert len({e for e, _d in free}) == PAIR_EMPLOYEES
     days = sorted({d for _e, d in free})
     assert days == list(range(days[0], days[0] + search.size["pair"]))
@@ -259,6 +262,38 @@ def test_a_pair_window_grows_while_its_rounds_are_fast_and_shrinks_when_they_are
         search.record("pair", cp_model.OPTIMAL, None, obj, None, wall=0.0)
     assert search.size["pair"] == ctx.n_days  # never wider than the period
     assert search.stats.rounds == 2 + 2 + 6 * ctx.n_days
+
+
+def test_every_day_is_in_a_round_window_equally_often():
+    """Windows drawn whole inside the period left its first and last days in 1 round of 33
+    (10-day windows over 6 weeks) against 10 for a middle day, and a region's strong overloads
+    gathered at the ends. Windows now run off either end and are cut there."""
+    import random
+
+    from ortools.sat.python import cp_model
+
+    from scheduler.lns import _Search
+
+    _inst, _prof, ctx, start = _start()
+    search = _Search(ctx, start, ("pair", "window"), False)
+    n, rng = ctx.n_days, random.Random(5)
+    for w in (3, 7, n - 1):
+        seen = [0] * n
+        for _ in range(20000):
+            lo, hi, whole = search.span(w, rng)
+            assert 0 <= lo < hi <= n and whole == (hi - lo == w)
+            for d in range(lo, hi):
+                seen[d] += 1
+        mid = sum(seen) / n
+        assert min(seen) > 0.85 * mid and max(seen) < 1.15 * mid, (w, seen)
+    assert search.span(n, rng) == (0, n, True) == search.span(n + 5, rng)
+    # a cut window says nothing about the size the rounds can solve
+    size = search.size["pair"]
+    search.record("pair", cp_model.OPTIMAL, None, search.best_obj, None, wall=0.0, whole=False)
+    search.record("window", cp_model.OPTIMAL, None, search.best_obj, None, whole=False)
+    assert search.size["pair"] == size and search.size["window"] == 7
+    search.record("pair", cp_model.OPTIMAL, None, search.best_obj, None, wall=0.0)
+    assert search.size["pair"] == size + 1
 
 
 def test_pair_rounds_take_their_share_of_the_rounds_time():
