@@ -296,6 +296,37 @@ def test_every_day_is_in_a_round_window_equally_often():
     assert search.size["pair"] == size + 1
 
 
+def test_hot_pair_rounds_free_an_employee_whose_kpi_term_is_paid_over_its_days(monkeypatch):
+    """A share of pair rounds (PAIR_HOT) frees the employee of a paid wish, strong overload or
+    hours term, and one other, over a window that holds the term's days."""
+    import random
+
+    import scheduler.lns as lns
+
+    inst, prof, ctx, start = _start()
+    search = lns._Search(ctx, start, ("pair",), False)
+    hot = search.kpi_hot()
+    assert hot
+    # every anchor is a term of one of those names that the incumbent pays for
+    table = search._term_table()
+    costs = search.term_costs(search.best)
+    paid = {table["anchor"][i] for i in range(len(costs)) if costs[i] > 0 and table["kpi"][i]}
+    assert set(hot) <= paid and all(owner >= 0 for owner, _lo, _hi in hot)
+    monkeypatch.setattr(lns, "PAIR_HOT", 1.0)
+    rng, size = random.Random(1), search.size["pair"]
+    for _ in range(40):
+        free, whole = search.neighbourhood("pair", rng)
+        emps, days = {e for e, _d in free}, {d for _e, d in free}
+        assert len(emps) == 2
+        assert any(owner in emps and (hi - lo + 1 >= size or days >= set(range(lo, hi + 1)))
+                   for owner, lo, hi in hot)
+    # rounds of hot pairs alone keep every hard rule and improve
+    best, obj, stats = lns.improve(ctx, start, 2.0, workers=1, kinds=("pair",))
+    assert stats.rounds >= 3 and obj < search.best_obj
+    rep = check_roster(inst, _roster(ctx, best), prof)
+    assert rep.violations == [] and rep.objective == obj
+
+
 def test_pair_rounds_take_their_share_of_the_rounds_time():
     import random
 
