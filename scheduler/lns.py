@@ -190,6 +190,7 @@ class _Search:
         return _draw({lv: max(g, 0.1 * top) for lv, g in self.lp_gain.items()}, rng)
 
     def free_cells(self, kind: str, rng: random.Random) -> set[tuple[int, int]]:
+        """The cells a round of `kind` frees (`neighbourhood` without its window's wholeness)."""
         return self.neighbourhood(kind, rng)[0]
 
     def span(self, w: int, rng: random.Random) -> tuple[int, int, bool]:
