@@ -259,8 +259,10 @@ class _Search:
     def hot_pair(self, size: int, rng: random.Random
                  ) -> tuple[set[tuple[int, int]], bool] | None:
         """A pair round over a paid KPI term's employee and days, with one other employee."""
+        if self.n_emp < 2:
+            return None
         hot = self.kpi_hot()
-        if not hot or self.n_emp < 2:
+        if not hot:
             return None
         owner, lo, hi = rng.choice(hot)
         other = rng.randrange(self.n_emp - 1)
@@ -305,7 +307,7 @@ class _Search:
 
         s = self.structure
         weight, offset, start, var, coeff, anchor, kpi = [], [], [], [], [], [], []
-        for i, (w, amount, _rule) in enumerate(self.ctx.objective_terms):
+        for term, (w, amount, _rule) in enumerate(self.ctx.objective_terms):
             if isinstance(amount, int | bool):
                 continue
             flat = cmh.FlatIntExpr(amount)
@@ -321,7 +323,7 @@ class _Search:
             lo = min(int(s.lo[i]) for i in idx)
             hi = max(int(s.hi[i]) for i in idx)
             anchor.append((owners.pop() if len(owners) == 1 else SHARED, lo, hi))
-            kpi.append(self.ctx.term_of.get(i, "") in PAIR_HOT_TERMS)
+            kpi.append(self.ctx.term_of.get(term, "") in PAIR_HOT_TERMS)
         self._terms = {"weight": np.asarray(weight, dtype=np.int64),
                        "offset": np.asarray(offset, dtype=np.int64),
                        "start": np.asarray(start, dtype=np.int64),
