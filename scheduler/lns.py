@@ -53,6 +53,15 @@ EVEN_WINDOWS = True  # every day as often in a round's window (see `_Search.span
 # against 91.8 %; 0.3 of the rounds: 212.17 M, 11 (benchmarks/README.md, twenty-fifth session).
 PAIR_HOT = 0.6
 PAIR_HOT_TERMS = frozenset({"wish", "burden_strong", "hours_outside_kpi"})
+# A paid term of these frees its employee over the whole period, with a colleague who works one
+# of the same shift types over all of the term's days: a strong overload left late in a region's
+# search is a single working day between a leave and a day-off wish, or a night worker's 70-h
+# block, and undoing it moves the owner's hours to another week. Region-300's u11 after 180 s:
+# 12 pair rounds over an 11-day window (2–6 people, solved to optimality) and a 60-s round over
+# the whole unit kept it; the owner over the period with one colleague undid it in 0.5 s. Over
+# every KPI term this costs rounds: 211.98 M against 211.26 M on region-300's units (30 s, 15
+# runs; benchmarks/README.md, twenty-sixth session).
+PAIR_WHOLE_TERMS = frozenset({"burden_strong"})
 
 
 @dataclass
@@ -150,6 +159,12 @@ class _Search:
             if compact is not None or "hot" in kinds or "pair" in kinds or guide is not None \
             else None
         self.compact = compact is not None
+        # per employee, the others who may work one of the same shift types
+        kinds: list[set[str]] = [set() for _ in range(self.n_emp)]
+        for (e, _d, sh, _u) in ctx.x:
+            kinds[e].add(sh)
+        self.mates = [[o for o in range(self.n_emp) if o != e and kinds[o] & kinds[e]]
+                      for e in range(self.n_emp)]
 
     def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
         """One thread's way to a round's model: compact, or a clone of the whole model."""
@@ -264,15 +279,26 @@ class _Search:
         hot = self.kpi_hot()
         if not hot:
             return None
-        owner, lo, hi = rng.choice(hot)
-        other = rng.randrange(self.n_emp - 1)
-        emps = {owner, other + (other >= owner)}
-        if hi - lo + 1 >= size or lo < 0 or hi >= self.n_days:
+        i = rng.randrange(len(hot))
+        owner, lo, hi = hot[i]
+        spread = self._kpi_hot[2][i]
+        mates = self.mates[owner] if spread else []
+        if mates:
+            emps = {owner, rng.choice(mates)}
+        else:
+            other = rng.randrange(self.n_emp - 1)
+            emps = {owner, other + (other >= owner)}
+        if spread and 0 <= lo <= hi < self.n_days and hi - lo + 1 >= size:
+            a, b, whole = lo, hi + 1, False  # a long run or block: all of its days
+        elif hi - lo + 1 >= size or lo < 0 or hi >= self.n_days:
             a, b, whole = self.span(size, rng)
         else:
             d0 = rng.randrange(hi - size + 1, lo + 1)
             a, b = max(0, d0), min(self.n_days, d0 + size)
             whole = b - a == size
+        if spread:
+            return {k for k in self.cells if k[0] == owner or (k[0] in emps and a <= k[1] < b)
+                    }, False
         return {k for k in self.cells if k[0] in emps and a <= k[1] < b}, whole
 
     def kpi_hot(self) -> list[tuple[int, int, int]]:
@@ -280,9 +306,10 @@ class _Search:
         employee owns (recomputed when the incumbent changes)."""
         if self._kpi_hot is None or self._kpi_hot[0] is not self.best:
             t = self._terms or self._term_table()
-            paid = np.nonzero((self.term_costs(self.best) > 0) & t["kpi"])[0]
-            self._kpi_hot = (self.best, [a for a in (t["anchor"][i] for i in paid.tolist())
-                                         if a[0] >= 0])
+            paid = [i for i in np.nonzero((self.term_costs(self.best) > 0) & t["kpi"])[0].tolist()
+                    if t["anchor"][i][0] >= 0]
+            self._kpi_hot = (self.best, [t["anchor"][i] for i in paid],
+                             [bool(t["whole"][i]) for i in paid])
         return self._kpi_hot[1]
 
     def hot_terms(self) -> list[tuple[int, int, int]]:
@@ -306,7 +333,7 @@ class _Search:
         from ortools.sat.python import cp_model_helper as cmh
 
         s = self.structure
-        weight, offset, start, var, coeff, anchor, kpi = [], [], [], [], [], [], []
+        weight, offset, start, var, coeff, anchor, kpi, whole = [], [], [], [], [], [], [], []
         for term, (w, amount, _rule) in enumerate(self.ctx.objective_terms):
             if isinstance(amount, int | bool):
                 continue
@@ -324,12 +351,14 @@ class _Search:
             hi = max(int(s.hi[i]) for i in idx)
             anchor.append((owners.pop() if len(owners) == 1 else SHARED, lo, hi))
             kpi.append(self.ctx.term_of.get(term, "") in PAIR_HOT_TERMS)
+            whole.append(self.ctx.term_of.get(term, "") in PAIR_WHOLE_TERMS)
         self._terms = {"weight": np.asarray(weight, dtype=np.int64),
                        "offset": np.asarray(offset, dtype=np.int64),
                        "start": np.asarray(start, dtype=np.int64),
                        "var": np.asarray(var, dtype=np.int64),
                        "coeff": np.asarray(coeff, dtype=np.int64), "anchor": anchor,
-                       "kpi": np.asarray(kpi, dtype=bool)}
+                       "kpi": np.asarray(kpi, dtype=bool),
+                       "whole": np.asarray(whole, dtype=bool)}
         return self._terms
 
     def around(self, anchor: tuple[int, int, int], w: int,

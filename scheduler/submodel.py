@@ -11,9 +11,10 @@ Which cells an auxiliary variable belongs to is read off the model's structure, 
 rules: a variable that appears in constraints over one employee's variables belongs to that
 employee, over the days those variables span (a night-run indicator over days 3–5, a period-hours
 sum over every day); a variable tied to several employees (cover slack, a fairness maximum) is
-shared and always open. The result is exact whatever that heuristic decides: fixing any variable
-to the incumbent's value keeps the incumbent feasible, every constraint with an open variable is
-in the sub-model, and every other constraint has all its variables at values that satisfy it.
+shared, and open when a free cell is on one of its days (always, if it has none). The result is
+exact whatever that heuristic decides: fixing any variable to the incumbent's value keeps the
+incumbent feasible, every constraint with an open variable is in the sub-model, and every other
+constraint has all its variables at values that satisfy it.
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ class Structure:
             np.minimum.at(clo, con[known], lo[var[known]])
             np.maximum.at(chi, con[known], hi[var[known]])
             local = (cmin == cmax) & (cmax >= 0)  # a constraint over one employee's variables
+            # ... with no more unknown variables than known ones: a unit-wide rule over every
+            # employee's indicators and one employee's decisions is not that employee's
+            n_known = np.bincount(con[known], minlength=nc)
+            n_unknown = np.bincount(con[ow == _UNKNOWN], minlength=nc)
+            local &= n_unknown <= n_known
             sel = (ow == _UNKNOWN) & local[con]
             if not sel.any():
                 break
@@ -126,12 +132,23 @@ class Structure:
 
     def open_mask(self, free: set[tuple[int, int]], margin: int = 0) -> np.ndarray:
         """The variables a neighbourhood opens: its cells' decisions, the derived variables of
-        the same employee within `margin` days of them, and every shared variable."""
+        the same employee within `margin` days of them, and the shared variables within
+        `margin` days of a free cell's day (or tied to no day)."""
         grid = np.zeros((self.n_emp, self.n_days + 1), dtype=np.int64)
         for e, d in free:
             grid[e, d + 1] = 1
         cum = np.cumsum(grid, axis=1)  # cum[e, d + 1] - cum[e, lo]: free cells of e in [lo, d]
         mask = self.owner == SHARED
+        # a shared variable over days none of the free cells is on keeps its value: every
+        # decision in its constraints is fixed (a cover slack of another day); one tied to no
+        # day (a fairness maximum) is always open
+        shared = np.nonzero(mask)[0]
+        placed = self.hi[shared] >= 0
+        on_day = np.concatenate(([0], np.cumsum(grid[:, 1:].sum(axis=0) > 0)))
+        a = np.clip(self.lo[shared] - margin, 0, self.n_days - 1)
+        b = np.clip(self.hi[shared] + margin, 0, self.n_days - 1)
+        mask[shared] = ~placed | (on_day[np.where(placed, b, 0) + 1]
+                                  - on_day[np.where(placed, a, 0)] > 0)
         loc = np.nonzero(self.owner >= 0)[0]
         e, a, b = self.owner[loc], self.lo[loc], self.hi[loc]
         derived = ~self.decision[loc]
@@ -181,8 +198,8 @@ class CompactModels:
         target = np.asarray(best, dtype=np.int64)
         mask = s.open_mask(free, self.margin)
         opened = np.nonzero(mask)[0]
-        # fixed to the incumbent: what changed or was open last round, unless open again (the
-        # shared variables are open every round: their domains stay as they are)
+        # fixed to the incumbent: what changed or was open last round, unless open again (a
+        # variable open in both keeps its domain)
         stale = np.union1d(np.nonzero(self.vals != target)[0], self._opened)
         stale = stale[~mask[stale]]
         for i, v in zip(stale.tolist(), target[stale].tolist(), strict=True):

@@ -328,6 +328,42 @@ def test_hot_pair_rounds_free_an_employee_whose_kpi_term_is_paid_over_its_days(m
     assert rep.violations == [] and rep.objective == obj
 
 
+def test_a_hot_pair_on_a_strong_overload_frees_its_employee_over_the_whole_period(monkeypatch):
+    """A strong overload is undone by moving the owner's hours far from it (a single day between
+    a leave and a day off: to another week's block): its pair round frees the owner over the
+    whole period and one colleague who works the same shifts over all of the term's days."""
+    import random
+
+    import scheduler.lns as lns
+
+    inst, prof, ctx, start = _start()
+    monkeypatch.setattr(lns, "PAIR_HOT", 1.0)
+    monkeypatch.setattr(lns, "PAIR_HOT_TERMS", frozenset({"burden_strong"}))
+    search = lns._Search(ctx, start, ("pair",), False)
+    hot = search.kpi_hot()
+    assert hot and all(search._kpi_hot[2])  # the first roster has strong overloads
+    kinds = [{s for (e2, _d, s, _u) in ctx.x if e2 == e} for e in range(search.n_emp)]
+    rng, size = random.Random(2), search.size["pair"]
+    for _ in range(30):
+        free, whole = search.neighbourhood("pair", rng)
+        assert not whole  # says nothing of how large a window the rounds can solve
+        emps = {e for e, _d in free}
+        terms = [(o, lo, hi) for o, lo, hi in hot
+                 if {k for k in search.cells if k[0] == o} <= free]
+        assert terms  # some owner is free over all of its cells
+        owner, lo, hi = terms[0]
+        for other in emps - {owner}:
+            assert kinds[other] & kinds[owner]
+            # the colleague's days: a window over one such term's days
+            days = {d for e, d in free if e == other}
+            assert any(days <= set(range(min(lo2, hi2 - size + 1), max(hi2 + 1, lo2 + size)))
+                       for _o, lo2, hi2 in terms)
+    best, obj, stats = lns.improve(ctx, start, 2.0, workers=1, kinds=("pair",))
+    assert stats.rounds >= 3 and obj < search.best_obj
+    rep = check_roster(inst, _roster(ctx, best), prof)
+    assert rep.violations == [] and rep.objective == obj
+
+
 def test_pair_rounds_take_their_share_of_the_rounds_time():
     import random
 

@@ -130,3 +130,37 @@ def test_a_catalogue_may_name_its_neighbourhood_kinds(monkeypatch):
     monkeypatch.setitem(mod.LNS_BY_CATALOGUE, "curtois",
                         {**mod.LNS_BY_CATALOGUE["curtois"], "kinds": ALL_KINDS})
     assert mod.lns_settings("curtois", 2, 3_572, 12_000)[2]["kinds"] == ALL_KINDS
+
+
+def test_an_employees_indicators_are_their_own_though_a_unit_wide_rule_reads_them():
+    """A working-day indicator ("on", e, d) sits in e's own constraints and in unit-wide ones
+    (weekend fairness reads everyone's). It belongs to e: were it shared, every round would open
+    all of them and keep their constraints (on a 29-person ward 11 k of a pair round's 12 k)."""
+    _inst, _prof, ctx, start = _start()
+    st = _Search(ctx, start, ("pair",), False, compact=0).structure
+    proto = ctx.model.Proto()
+    seen = 0
+    for i, var in enumerate(proto.variables):
+        if var.name.startswith("('on', "):
+            e, d = (int(x) for x in var.name.strip("()").split(", ")[1:])
+            assert st.owner[i] == e and st.lo[i] <= d <= st.hi[i], var.name
+            seen += 1
+    assert seen > 0
+
+
+def test_a_shared_variable_opens_only_when_its_days_are_free():
+    """A cover slack of a day no free cell is on keeps its value: every decision in its
+    constraint is fixed. Variables tied to no day (a fairness maximum) are always open."""
+    _inst, _prof, ctx, start = _start()
+    st = _Search(ctx, start, ("window",), False, compact=0).structure
+    free = {(e, d) for (e, d, _s, _u) in ctx.x if 10 <= d < 14}
+    for margin in (0, 2):
+        mask = st.open_mask(free, margin)
+        shared = np.nonzero(st.owner == SHARED)[0]
+        for i in shared.tolist():
+            if st.hi[i] < 0:
+                assert mask[i]
+            else:
+                touches = st.lo[i] - margin <= 13 and st.hi[i] + margin >= 10
+                assert mask[i] == touches, (i, st.lo[i], st.hi[i])
+        assert 0 < mask[shared].sum() < len(shared)
