@@ -159,12 +159,7 @@ class _Search:
             if compact is not None or "hot" in kinds or "pair" in kinds or guide is not None \
             else None
         self.compact = compact is not None
-        # per employee, the others who may work one of the same shift types
-        kinds: list[set[str]] = [set() for _ in range(self.n_emp)]
-        for (e, _d, sh, _u) in ctx.x:
-            kinds[e].add(sh)
-        self.mates = [[o for o in range(self.n_emp) if o != e and kinds[o] & kinds[e]]
-                      for e in range(self.n_emp)]
+        self._mates: list[list[int]] | None = None  # see `mates`
 
     def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
         """One thread's way to a round's model: compact, or a clone of the whole model."""
@@ -282,7 +277,7 @@ class _Search:
         i = rng.randrange(len(hot))
         owner, lo, hi = hot[i]
         spread = self._kpi_hot[2][i]
-        mates = self.mates[owner] if spread else []
+        mates = self.mates()[owner] if spread else []
         if mates:
             emps = {owner, rng.choice(mates)}
         else:
@@ -300,6 +295,17 @@ class _Search:
             return {k for k in self.cells if k[0] == owner or (k[0] in emps and a <= k[1] < b)
                     }, False
         return {k for k in self.cells if k[0] in emps and a <= k[1] < b}, whole
+
+    def mates(self) -> list[list[int]]:
+        """Per employee, the others who may work one of the same shift types (built on the
+        first strong overload's round: a pass over every decision)."""
+        if self._mates is None:
+            shifts: list[set[str]] = [set() for _ in range(self.n_emp)]
+            for (e, _d, sh, _u) in self.ctx.x:
+                shifts[e].add(sh)
+            self._mates = [[o for o in range(self.n_emp) if o != e and shifts[o] & shifts[e]]
+                           for e in range(self.n_emp)]
+        return self._mates
 
     def kpi_hot(self) -> list[tuple[int, int, int]]:
         """(employee, first day, last day) of each paid term in PAIR_HOT_TERMS that one

@@ -147,8 +147,7 @@ class Structure:
         on_day = np.concatenate(([0], np.cumsum(grid[:, 1:].sum(axis=0) > 0)))
         a = np.clip(self.lo[shared] - margin, 0, self.n_days - 1)
         b = np.clip(self.hi[shared] + margin, 0, self.n_days - 1)
-        mask[shared] = ~placed | (on_day[np.where(placed, b, 0) + 1]
-                                  - on_day[np.where(placed, a, 0)] > 0)
+        mask[shared] = ~placed | (on_day[b + 1] - on_day[a] > 0)
         loc = np.nonzero(self.owner >= 0)[0]
         e, a, b = self.owner[loc], self.lo[loc], self.hi[loc]
         derived = ~self.decision[loc]
