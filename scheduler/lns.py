@@ -62,6 +62,12 @@ PAIR_HOT_TERMS = frozenset({"wish", "burden_strong", "hours_outside_kpi"})
 # every KPI term this costs rounds: 211.98 M against 211.26 M on region-300's units (30 s, 15
 # runs; benchmarks/README.md, twenty-sixth session).
 PAIR_WHOLE_TERMS = frozenset({"burden_strong"})
+# Share of hot pair rounds that go to such a term while the incumbent pays one (the others draw
+# among all paid terms): a unit has one or two strong overloads beside tens of unmet wishes, and
+# the county's target is none. Five of region-300's units, 30 s, seeds 0–3, each pair of runs
+# side by side: strong overloads 0 against 4 in 20 runs, 281.99 M against 282.12 M (twenty-
+# seventh session).
+PAIR_WHOLE_FIRST = 0.5
 
 
 @dataclass
@@ -161,18 +167,19 @@ class _Search:
         self.compact = compact is not None
         self._mates: list[list[int]] | None = None  # see `mates`
 
-    def builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel]:
-        """One thread's way to a round's model: compact, or a clone of the whole model."""
+    def builder(self) -> CompactModels | None:
+        """One thread's compact sub-models, or None where rounds clone the whole model
+        (`sub_model`)."""
         if not self.compact:
-            return self.sub_model
-        return CompactModels(self.ctx.model, self.structure, self.best, self.margin).build
+            return None
+        return CompactModels(self.ctx.model, self.structure, self.best, self.margin)
 
-    def pair_builder(self) -> Callable[[set[tuple[int, int]], list[int]], cp_model.CpModel] | None:
-        """One thread's way to a pair round's model: always compact (a clone's presolve alone
-        would take ten times the round)."""
+    def pair_builder(self) -> CompactModels | None:
+        """One thread's pair-round sub-models: always compact (a clone's presolve alone would
+        take ten times the round)."""
         if "pair" not in self.kinds:
             return None
-        return CompactModels(self.ctx.model, self.structure, self.best, 0).build
+        return CompactModels(self.ctx.model, self.structure, self.best, 0)
 
     def pick(self, rng: random.Random) -> str:
         others = [k for k in self.kinds if k != "pair"]
@@ -274,9 +281,12 @@ class _Search:
         hot = self.kpi_hot()
         if not hot:
             return None
-        i = rng.randrange(len(hot))
+        whole = self._kpi_hot[2]
+        wholes = [j for j, w in enumerate(whole) if w]
+        i = rng.choice(wholes) if wholes and rng.random() < PAIR_WHOLE_FIRST \
+            else rng.randrange(len(hot))
         owner, lo, hi = hot[i]
-        spread = self._kpi_hot[2][i]
+        spread = whole[i]
         mates = self.mates()[owner] if spread else []
         if mates:
             emps = {owner, rng.choice(mates)}
@@ -541,8 +551,8 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
 
         def loop(rng: random.Random) -> None:
             with search.lock:
-                build = search.builder()
-                build_pair = search.pair_builder()
+                models = search.builder()
+                pair_models = search.pair_builder()
             while running():
                 if link is not None and link.hold.is_set():
                     # the side search has the better chance: the machine to itself (on these
@@ -555,7 +565,9 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                     lp = None if pair else search.pick_lp(rng)
                     free, whole = search.neighbourhood(kind, rng)
                     start_obj = search.best_obj
-                    sub = (build_pair if pair else build)(free, search.best)
+                    maker = pair_models if pair else models
+                    sub = maker.build(free, search.best) if maker else \
+                        search.sub_model(free, search.best)
                 solver = cp_model.CpSolver()
                 limit = min(round_limit, PAIR_ROUND_S) if pair else round_limit
                 solver.parameters.max_time_in_seconds = min(limit,
@@ -573,8 +585,10 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                 began = time.monotonic()
                 code = solver.Solve(sub)
                 wall = time.monotonic() - began
-                vals = (list(solver.ResponseProto().solution)
-                        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
+                vals = None
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    resp = solver.ResponseProto()
+                    vals = maker.solution(resp) if maker else list(resp.solution)
                 with search.lock:
                     search.record(kind, code, vals, start_obj, on_improve, lp, wall, whole)
 

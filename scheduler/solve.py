@@ -95,9 +95,13 @@ UNIT_LP_LEVELS = (0, 1)
 # above the rest. Region-300's units from their first rosters, one core, 30 s, true objective:
 # ward u1 18.77 M against 20.35 M (the shipped kinds alone reach 19.13 M in 120 s), 24-hour u7
 # 14.16 M against 15.08 M (wishes 89 % against 73 %), home-care u8 17.48 M against 18.05 M
-# (benchmarks/README.md, twenty-fourth session).
+# (benchmarks/README.md, twenty-fourth session). With the hot pairs (scheduler/lns.py) they
+# earn more: 0.55 / 0.7 / 0.85 / 0.95 of the time gave 212.89 / 211.74 / 210.77 / 210.65 M on
+# five of region-300's units (30 s, seeds 0–2, sums of 15 runs); 0.85 against the previous code
+# at 0.7, each pair of runs side by side, seeds 0–3: 281.10 M against 282.19 M, 14 of 20 better
+# (benchmarks/README.md, twenty-seventh session).
 UNIT_KINDS = ("pair", "employees", "window", "block")
-UNIT_PAIR_SHARE = 0.7
+UNIT_PAIR_SHARE = 0.85
 # Above this many employees in several units, the float pool is allocated and the units are
 # solved in parallel processes (scheduler/decompose.py): one model of a 1000-person region finds
 # no first roster in 90 s on 2 cores. Region-100 (4 units) at 60 s on 2 cores: one model 944 M

@@ -399,3 +399,34 @@ def test_the_objective_is_scored_as_the_sum_of_its_terms():
         assert ObjectiveEval(ctx)(values) == plain
     one = ObjectiveEval(ctx, 7 * ctx.x[next(iter(ctx.x))] + 2)
     assert one([1] * len(start)) == 9 and one([0] * len(start)) == 2
+
+
+def test_strong_overloads_get_their_share_of_hot_pair_rounds_beside_many_wishes(monkeypatch):
+    """While the incumbent pays a strong overload, PAIR_WHOLE_FIRST of the hot pair rounds go to
+    one (its owner free over the whole period), however many wishes are unmet beside it."""
+    import random
+
+    import scheduler.lns as lns
+
+    _inst, _prof, ctx, start = _start()
+    monkeypatch.setattr(lns, "PAIR_HOT", 1.0)
+    search = lns._Search(ctx, start, ("pair",), False)
+    hot = search.kpi_hot()
+    strong = {o for (o, _lo, _hi), w in zip(hot, search._kpi_hot[2], strict=True) if w}
+    assert strong and len(hot) > sum(search._kpi_hot[2])  # wishes and hours terms beside them
+
+    def whole_share(first: float) -> float:
+        monkeypatch.setattr(lns, "PAIR_WHOLE_FIRST", first)
+        rng, n = random.Random(4), 300
+        got = 0
+        for _ in range(n):
+            free, _whole = search.neighbourhood("pair", rng)
+            got += any({k for k in search.cells if k[0] == o} <= free for o in strong)
+        return got / n
+
+    # drawn like any term, a strong overload's rounds are its share of the paid terms (15 of 33
+    # on the demo's first roster); with PAIR_WHOLE_FIRST half of the rounds come on top
+    alike = whole_share(0.0)
+    assert alike < sum(search._kpi_hot[2]) / len(hot) + 0.1
+    first = lns.PAIR_WHOLE_FIRST or 0.5
+    assert whole_share(first) > alike + first * (1 - alike) - 0.1

@@ -101,10 +101,10 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
     assert unit[2]["compact"] is None and unit[:2] == (0.4, LIGHT_PRESOLVE)
     # two units solved as one: the presolve pass takes longer, so does the round
     assert lns_settings("finnish", 1, 3_900, 80_000)[0] == 0.8
-    # neighbourhood kinds: a region's unit adds pair rounds (70 % of its rounds' time); the
+    # neighbourhood kinds: a region's unit adds pair rounds (85 % of its rounds' time); the
     # Curtois catalogue names its own (the three and the LP-guided one, with sideways moves)
     assert unit[2]["kinds"] == ("pair", "employees", "window", "block")
-    assert unit[2]["pair_share"] == 0.7 and "plateau" not in unit[2]
+    assert unit[2]["pair_share"] == 0.85 and "plateau" not in unit[2]
     assert "kinds" not in lns_settings("finnish", 2, 6_000, 90_000)[2]
     assert small[2]["kinds"] == ("employees", "window", "block", "guided")
     assert small[2]["plateau"] is True
@@ -164,3 +164,26 @@ def test_a_shared_variable_opens_only_when_its_days_are_free():
                 touches = st.lo[i] - margin <= 13 and st.hi[i] + margin >= 10
                 assert mask[i] == touches, (i, st.lo[i], st.hi[i])
         assert 0 < mask[shared].sum() < len(shared)
+
+
+def test_a_rounds_solution_is_read_from_its_open_variables_only():
+    """`CompactModels.solution` patches the incumbent with the open variables' values; every
+    other variable is fixed to the incumbent, so this is the whole response, round after round
+    (the second and later rounds re-fix what the earlier ones opened)."""
+    _inst, _prof, ctx, start = _start()
+    search = _Search(ctx, start, ("employees", "window"), False, compact=0)
+    models = CompactModels(ctx.model, search.structure, start)
+    rng = random.Random(5)
+    best, moved = start, 0
+    for kind in ("window", "employees", "window"):
+        sub = models.build(search.free_cells(kind, rng), best)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 5
+        solver.parameters.num_workers = 1
+        assert solver.Solve(sub) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        resp = solver.ResponseProto()
+        got = models.solution(resp)
+        assert got == list(resp.solution)
+        moved += got != best
+        best = got
+    assert moved  # a round that changed nothing would not test the patching
