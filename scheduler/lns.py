@@ -281,12 +281,12 @@ class _Search:
         hot = self.kpi_hot()
         if not hot:
             return None
-        whole = self._kpi_hot[2]
-        wholes = [j for j, w in enumerate(whole) if w]
+        flags = self._kpi_hot[2]  # per hot term: in PAIR_WHOLE_TERMS
+        wholes = [j for j, f in enumerate(flags) if f]
         i = rng.choice(wholes) if wholes and rng.random() < PAIR_WHOLE_FIRST \
             else rng.randrange(len(hot))
         owner, lo, hi = hot[i]
-        spread = whole[i]
+        spread = flags[i]
         mates = self.mates()[owner] if spread else []
         if mates:
             emps = {owner, rng.choice(mates)}
