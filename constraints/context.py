@@ -45,6 +45,9 @@ class EncodeContext:
         self.term_amounts: dict[str, list[Expr]] = {}  # Profile term -> its amounts
         self.x: dict[tuple[int, int, str, str], cp_model.IntVar] = {}
         self._cache: dict[Any, Any] = {}
+        # shift(e, d, s) and on(e, d) answered once each: the rules ask ~300 k times for a
+        # 35-person ward's ~15 k, and its unit models are built afresh in every region round
+        self._lit: dict[tuple, Lit] = {}
         self._options: dict[int, list[str]] = defaultdict(list)
         self._build_variables()
 
@@ -90,16 +93,25 @@ class EncodeContext:
     def shift(self, e: int, d: int, s: str, u: str | None = None) -> Lit:
         if u is not None:
             return self.x.get((e, d, s, u), False)
-        if not 0 <= d < self.n_days:
-            return False
-        emp = self.employees[e]
-        return self._sum_lit(("w", e, d, s), [self.x.get((e, d, s, uu), False)
-                                              for uu in emp.units])
+        key = (e, d, s)
+        got = self._lit.get(key)
+        if got is None:
+            if not 0 <= d < self.n_days:
+                return False
+            got = self._lit[key] = self._sum_lit(
+                ("w", e, d, s), [self.x.get((e, d, s, uu), False)
+                                 for uu in self.employees[e].units])
+        return got
 
     def on(self, e: int, d: int) -> Lit:
-        if not 0 <= d < self.n_days:
-            return False
-        return self._sum_lit(("on", e, d), [self.shift(e, d, s) for s in self._options[e]])
+        key = (e, d)
+        got = self._lit.get(key)
+        if got is None:
+            if not 0 <= d < self.n_days:
+                return False
+            got = self._lit[key] = self._sum_lit(
+                ("on", e, d), [self.shift(e, d, s) for s in self._options[e]])
+        return got
 
     def _cross(self, e: int, d: int) -> Lit:
         """A shift starting on day d that runs past midnight."""
