@@ -214,6 +214,24 @@ def test_a_job_ending_leaves_the_solve_form_being_filled_in_open(server, browser
     page.close()
 
 
+def test_a_job_row_reaches_done_when_its_event_stream_drops(server, browser) -> None:
+    """A progress stream that fails (a restart, a proxy's timeout) used to leave the job's row
+    'running' for good; the page then asks for the job itself until it ends."""
+    base, planner, _db = server
+    h = {"Authorization": f"Bearer {planner}"}
+    demo = httpx.get(f"{base}/api/instances", headers=h).json()[-1]
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.route("**/events*", lambda route: route.abort())  # every stream fails at once
+    sign_in(page, base, planner)
+    page.get_by_role("heading", name="Suunnittelujaksot").wait_for()
+    job = httpx.post(f"{base}/api/instances/{demo['id']}/jobs", headers=h,
+                     json={"time_limit": 3, "k": 1}).json()["id"]
+    page.reload()
+    page.locator(f"#job-{job}").wait_for()
+    page.locator(f"#job-{job}[data-state='done']").wait_for(timeout=120_000)
+    page.close()
+
+
 def test_signing_in_draws_the_planner_page_once(server, browser) -> None:
     """Signing in from the bare address used to route twice (the hash change and an explicit
     call), so a second render could land while the planner was already filling in a solve

@@ -247,8 +247,25 @@ function follow(id, insts) {
     const old = document.getElementById(`job-${id}`);
     if (old) old.replaceWith(jobRow(j, insts));
   });
-  es.addEventListener("end", () => { es.close(); setTimeout(() => { if ((location.hash || "#/").match(/^#\/(planner)?$/)) refreshJobs(insts); }, 300); });
-  es.onerror = () => es.close();
+  const ended = () => setTimeout(() => { if ((location.hash || "#/").match(/^#\/(planner)?$/)) refreshJobs(insts); }, 300);
+  let done = false;
+  es.addEventListener("end", () => { done = true; es.close(); ended(); });
+  // a stream that drops before the job's end (a restart, a proxy's timeout, a loaded server)
+  // used to leave the row 'running' for good: the job is then asked for every 2 s instead
+  es.onerror = () => {
+    es.close();
+    if (done) return;
+    const gen = VIEW;
+    const poll = async () => {
+      if (stale(gen)) return;
+      try {
+        const j = await api(`/api/jobs/${id}`);
+        if (j.state !== "running" && j.state !== "queued") return ended();
+      } catch (e) { /* the server is away: ask again */ }
+      setTimeout(poll, 2000);
+    };
+    setTimeout(poll, 2000);
+  };
 }
 
 // ------------------------------------------------------------------ unit manager: variants
