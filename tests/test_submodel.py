@@ -8,6 +8,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from constraints.checker import check_roster
+from instances.models import Profile
 from scheduler.lns import ObjectiveEval, _Search, improve
 from scheduler.submodel import SHARED, CompactModels
 from tests.test_lns import _roster, _start
@@ -110,8 +111,14 @@ def test_compact_rounds_are_chosen_for_large_curtois_models_only():
     assert small[2]["plateau"] is True
     # a region's unit searches with wishes and strong overload weighted up; a whole model on
     # 2 workers and the Curtois catalogue search on their own objective
-    assert unit[2]["factors"] == {"wish": 3, "burden_strong": 3, "hours_outside_kpi": 3,
-                                  "hours_beyond_kpi_minute": 3}
+    f = unit[2]["factors"]
+    assert f == {"wish": 3, "burden_strong": 10, "hours_outside_kpi": 3,
+                 "hours_beyond_kpi_minute": 3}
+    # in that search a strong overload outweighs an unmet priority-1 wish and an employee
+    # outside the ± 4 h band together (the county's target is no strong overload at all)
+    w = Profile()
+    assert f["burden_strong"] * w.burden_strong > \
+        f["wish"] * w.wish * 3 + f["hours_outside_kpi"] * w.hours_outside_kpi
     assert "factors" not in lns_settings("finnish", 2, 6_000, 90_000)[2]
     assert "factors" not in small[2] and "factors" not in large[2]
     # a unit's rounds choose between CP-SAT without and with its LP; other searches do not
