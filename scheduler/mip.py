@@ -22,6 +22,10 @@ bound is reported (and stops the LNS at a proven optimum) as soon as it is prove
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -146,6 +150,47 @@ def highs_model(proto):
     return lp
 
 
+_QUIET = threading.Lock()
+_quieted = [False]
+
+
+def _flush_c_stdout() -> None:
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, TypeError, AttributeError):  # no C library to ask (not Linux)
+        pass
+
+
+def new_highs():
+    """A `highspy.Highs` with its log off. HiGHS prints its banner ("Running HiGHS …") from C
+    when a process makes its first one, before any option can be set; in `roster curtois
+    solve` that line broke into the progress bar. So the first is made with stdout (fd 1) on
+    /dev/null for that moment."""
+    import highspy
+
+    with _QUIET:
+        if _quieted[0]:
+            h = highspy.Highs()
+        else:
+            _quieted[0] = True
+            with contextlib.ExitStack() as stack:
+                try:
+                    if sys.stdout is not None:
+                        sys.stdout.flush()
+                    saved = os.dup(1)
+                    stack.callback(os.close, saved)
+                    null = os.open(os.devnull, os.O_WRONLY)
+                    stack.callback(os.close, null)
+                    os.dup2(null, 1)
+                    stack.callback(os.dup2, saved, 1)
+                    stack.callback(_flush_c_stdout)  # C's buffer first, then fd 1 back
+                except (OSError, ValueError):  # no fd 1 to point away: let it print
+                    pass
+                h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 class SideLink:
     """What a search beside the LNS may do: read the incumbent and when it last improved,
     offer a roster, ask whether the LNS still runs, report a proven bound, and ask the LNS's
@@ -183,8 +228,7 @@ class MipSide:
             lp = highs_model(model.Proto())
         except NotLinear:
             return
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = new_highs()
         h.setOptionValue("threads", st.threads)
         # HiGHS's own clock as well: its root cut loop (a minute or two) asks no callback
         h.setOptionValue("time_limit", max(1.0, link.deadline - time.monotonic()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from ortools.sat.python import cp_model
@@ -11,17 +12,14 @@ from constraints.checker import check_roster
 from instances.curtois import curtois_profile
 from instances.models import Assignment, Roster
 from scheduler.lns import improve
-from scheduler.mip import MipSettings, MipSide, NotLinear, SideLink, highs_model
+from scheduler.mip import MipSettings, MipSide, NotLinear, SideLink, highs_model, new_highs
 from scheduler.model import build_model, complete_values
 from tests.factory import make_instance
 from tests.test_curtois import _bench_instance, solve_all
 
 
 def _highs_optimum(proto) -> float:
-    import highspy
-
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("time_limit", 60.0)
     h.passModel(highs_model(proto))
     h.run()
@@ -162,3 +160,19 @@ def test_highs_runs_beside_the_lns_only_on_models_the_dive_does_not_take():
     assert _mip_side(ctx(39_936), two, None) is None  # Instance13: too large for HiGHS
     assert _mip_side(ctx(10_452), SolveOptions(workers=1), None) is None
     assert _mip_side(ctx(10_452, "finnish"), two, None) is None
+
+
+def test_highs_prints_no_banner():
+    """`roster curtois solve` shows a progress bar; HiGHS's first instance in a process prints
+    its banner from C unless made by `new_highs` (a fresh process: the banner comes once)."""
+    import subprocess
+    import sys
+
+    code = ("from scheduler.mip import new_highs\n"
+            "h = new_highs()\nh2 = new_highs()\nprint('done')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True)
+    assert out.stdout == "done\n"
+    plain = subprocess.run([sys.executable, "-c", "import highspy; highspy.Highs()"],
+                           capture_output=True, text=True, check=True)
+    assert "HiGHS" in plain.stdout  # what new_highs keeps out
