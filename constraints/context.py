@@ -9,7 +9,7 @@ holds what can actually vary. Derived literals are cached so a rule may ask for 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -24,6 +24,28 @@ def _is_const(x: Any) -> bool:
 
 def _key(lit: Any) -> int:
     return lit.index
+
+
+def decision_keys(inst: Instance) -> Iterator[tuple[int, int, str, str]]:
+    """(employee index, day, shift, unit) of every decision a model of `inst` has: a shift the
+    employee may work on a day the unit asks for it (or one locked to them), not while absent.
+    Counting them costs a twentieth of creating the variables (Instance24: 1.04 M, 0.2 s/4 s)."""
+    runs: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for dm in inst.demand:
+        runs[(dm.unit, inst.day_index(dm.date))].add(dm.shift)
+    order = [s.id for s in inst.shift_types]
+    for e, emp in enumerate(inst.employees):
+        allowed = set(emp.shift_types) if emp.shift_types is not None else set(order)
+        absent = inst.absent_days[emp.id]
+        locked = {(inst.day_index(lk.date), lk.shift, lk.unit or emp.home_unit)
+                  for lk in emp.locked}
+        for d in range(inst.n_days):
+            if d in absent:
+                continue
+            for u in emp.units:
+                for s in order:
+                    if (s in allowed and s in runs.get((u, d), ())) or (d, s, u) in locked:
+                        yield (e, d, s, u)
 
 
 class EncodeContext:
@@ -53,26 +75,14 @@ class EncodeContext:
 
     # ---------------------------------------------------------------- variables
     def _build_variables(self) -> None:
-        inst = self.instance
-        runs: dict[tuple[str, int], set[str]] = defaultdict(set)
-        for dm in inst.demand:
-            runs[(dm.unit, inst.day_index(dm.date))].add(dm.shift)
-        order = [s.id for s in inst.shift_types]
-        for e, emp in enumerate(self.employees):
-            allowed = set(emp.shift_types) if emp.shift_types is not None else set(order)
-            absent = inst.absent_days[emp.id]
-            locked = {(inst.day_index(lk.date), lk.shift, lk.unit or emp.home_unit)
-                      for lk in emp.locked}
-            opts: set[str] = set()
-            for d in range(self.n_days):
-                if d in absent:
-                    continue
-                for u in emp.units:
-                    for s in order:
-                        if (s in allowed and s in runs.get((u, d), ())) or (d, s, u) in locked:
-                            self.x[(e, d, s, u)] = self.model.NewBoolVar(f"x{e}_{d}_{s}_{u}")
-                            opts.add(s)
-            self._options[e] = [s for s in order if s in opts]
+        order = [s.id for s in self.instance.shift_types]
+        opts: dict[int, set[str]] = defaultdict(set)
+        for key in decision_keys(self.instance):
+            e, d, s, u = key
+            self.x[key] = self.model.NewBoolVar(f"x{e}_{d}_{s}_{u}")
+            opts[e].add(s)
+        for e in range(len(self.employees)):
+            self._options[e] = [s for s in order if s in opts[e]]
 
     def shift_options(self, e: int) -> list[str]:
         return self._options[e]

@@ -72,9 +72,9 @@ class _Cover:
 class _Pricing:
     """One employee's own model: schedules, their own cost, and the cover rows they work."""
 
-    def __init__(self, instance: Instance, data: dict, index: int, profile: Profile,
+    def __init__(self, instance: Instance, index: int, profile: Profile,
                  rows: dict[Row, _Cover]):
-        one = residual_instance(instance, data, index, Counter())
+        one = residual_instance(instance, index, Counter())
         self.name = instance.employees[index].id
         self.ctx: EncodeContext = build_model(one, profile)
         comps = set(instance.employees[index].competences)
@@ -141,10 +141,9 @@ class ColumnGeneration:
                 f"{instance.name}: hard rules link employees (minimum staffing), so the roster "
                 "is not one independent schedule per employee; no column-generation bound")
         self.rows = cover_rows(instance, profile)
-        data = instance.model_dump()
         self.n = len(instance.employees)
         self.workers = max(1, workers)
-        self.pricing = [_Pricing(instance, data, i, profile, self.rows) for i in range(self.n)]
+        self.pricing = [_Pricing(instance, i, profile, self.rows) for i in range(self.n)]
         self.cols: list[list[tuple[int, frozenset[Row]]]] = [[] for _ in range(self.n)]
         self.plans: list[list[Plan]] = [[] for _ in range(self.n)]  # beside `cols`
 
