@@ -590,6 +590,12 @@ def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
     return list(ctx.model.Proto().solution_hint.values)
 
 
+def _assignments(sub: Instance, x_values: dict) -> list[Assignment]:
+    """The roster rows of decision values {(e, d, s, u): bool}."""
+    return [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
+            for (e, d, s, u), v in x_values.items() if v]
+
+
 def _roster_fn(sub: Instance, done: list[Assignment], keys: list) -> Callable[[], Roster]:
     """The roster of the finished parts plus these decisions of the current part, on demand."""
     def make() -> Roster:
@@ -712,8 +718,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                                     on_improve=swept)
             people.clear()  # the people's models are large on a 364-day instance
             if no_whole:
-                part = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s,
-                                   unit=u) for (e, d, s, u), v in x_values.items() if v]
+                part = _assignments(sub, x_values)
                 assignments.extend(part)
                 # the checker takes ~60 s on Instance24; head counts price a linear objective
                 done_obj += (roster_objective(sub, profile, x_values)
@@ -739,8 +744,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                 return SolveResult(status=st1, roster=None, objective=None, bound=None,
                                    wall_time=time.monotonic() - t0, parts=len(parts))
             if opts.first_only and x_values is not None:
-                part = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s,
-                                   unit=u) for (e, d, s, u), v in x_values.items() if v]
+                part = _assignments(sub, x_values)
                 assignments.extend(part)
                 rep = check_roster(sub, Roster(assignments=part), profile)
                 done_obj += rep.objective
@@ -778,8 +782,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         st = _status_name(code)
         if st not in ("OPTIMAL", "FEASIBLE") and x_values is not None:
             # phase 2 found nothing better in time: the phase-1 roster is valid, keep it
-            part = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
-                    for (e, d, s, u), v in x_values.items() if v]
+            part = _assignments(sub, x_values)
             assignments.extend(part)
             done_obj += check_roster(sub, Roster(assignments=part), profile).objective
             # the roster handed back has a point in the history like any other
