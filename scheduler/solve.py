@@ -217,6 +217,18 @@ SWEEP_SHARE = 0.6
 # 20, 21 and 22 (55 k–182 k decisions) worse than the LNS alone (15 272 / 68 954 / 386 065
 # against 13 813 / 49 452 / 287 009); the LNS uses that time better there.
 SWEEP_ABOVE = 500_000
+# ... and, from this budget on, where one person's horizon is this many decisions or more: an
+# LNS neighbourhood then never holds a person's whole horizon, and a person's re-solve does.
+# Instance22 (2 171 decisions a person) at 600 s: 42 441 with the sweeps against 47 202 without
+# (one run each, the same hour); at 60 s they cost the LNS too much of its time (above).
+SWEEP_LONG_S = 300.0
+SWEEP_PERSON_ABOVE = 500
+
+
+def sweeps_pay(decisions: int, employees: int, budget: float) -> bool:
+    """Whether a part's first roster is swept one person at a time before the LNS."""
+    return decisions >= SWEEP_ABOVE or (
+        budget >= SWEEP_LONG_S and decisions >= SWEEP_PERSON_ABOVE * max(1, employees))
 # The whole model's cost (build, hint check, LNS set-up) as a multiple of the people's models'
 # build time per decision (Instance24: ~57 s against 0.15 s for a person's ~7 000 decisions)
 WHOLE_MODEL_COST = 2.7
@@ -709,7 +721,8 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             left = budget - (time.monotonic() - t_part)
             whole_s = WHOLE_MODEL_COST * decisions * built["build_s"] / max(1, built["decisions"])
             no_whole = x_values is not None and (opts.first_only or left < whole_s)
-            if x_values is not None and people and (no_whole or decisions >= SWEEP_ABOVE):
+            if x_values is not None and people and (
+                    no_whole or sweeps_pay(decisions, len(sub.employees), budget)):
                 swept = _on_sweep(opts, progress, history, t0, i, len(parts), done_obj, sub,
                                   list(assignments))
                 sweep_s = left if no_whole else budget * SWEEP_SHARE - (time.monotonic() - t1)
