@@ -218,11 +218,13 @@ SWEEP_SHARE = 0.6
 # against 13 813 / 49 452 / 287 009); the LNS uses that time better there.
 SWEEP_ABOVE = 500_000
 # ... and, from this budget on, where one person's horizon is this many decisions or more: an
-# LNS neighbourhood then never holds a person's whole horizon, and a person's re-solve does.
-# Instance22 (2 171 decisions a person) at 600 s: 42 441 with the sweeps against 47 202 without
-# (one run each, the same hour); at 60 s they cost the LNS too much of its time (above).
+# LNS neighbourhood then holds only a slice of a person's year, and a person's re-solve all of
+# it. Measured at 600 s, one run each (benchmarks/README.md, thirty-second session): Instance22
+# (2 171 decisions a person) 42 441 and 44 841 with the sweeps, 47 202 without; the half-year
+# instances lose: Instance20 (705) 5254 against 5121, Instance21 (907) 22 085 against 21 781.
+# At 60 s they cost every one of the three too much of the LNS's time (above).
 SWEEP_LONG_S = 300.0
-SWEEP_PERSON_ABOVE = 500
+SWEEP_PERSON_ABOVE = 1500
 
 
 def sweeps_pay(decisions: int, employees: int, budget: float) -> bool:

@@ -198,3 +198,38 @@ def test_a_budget_short_of_the_whole_model_hands_back_the_built_roster(monkeypat
     assert rep.violations == [] and rep.objective == res.objective
     assert seen and seen[-1].objective == res.objective
     assert res.history and res.history[-1][1] == res.objective
+
+
+def test_sweeps_pay_on_huge_models_or_long_horizons_at_long_budgets() -> None:
+    """Sizes as on the benchmark (decisions, staff): Instance24 always; Instance22 (a person's
+    whole year) only from the long budget; the half-year and 28-day instances never."""
+    from scheduler.solve import sweeps_pay
+
+    assert sweeps_pay(1_039_432, 150, 60) and sweeps_pay(1_039_432, 150, 600)
+    assert not sweeps_pay(108_568, 50, 60) and sweeps_pay(108_568, 50, 600)
+    for decisions, staff in ((35_260, 50), (90_692, 100), (39_936, 120), (2158, 30)):
+        assert not sweeps_pay(decisions, staff, 600)
+
+
+@pytest.mark.parametrize(("per_person", "swept"), [(50, True), (100, False)])
+def test_solve_sweeps_where_the_rule_says(monkeypatch, per_person: int, swept: bool) -> None:
+    """The solve asks `sweeps_pay` with the part's size and budget, and the sweeps it then runs
+    keep the roster valid (Instance8: 2158 decisions, 30 staff, ~72 a person)."""
+    import scheduler.construct as construct_mod
+
+    solve_mod = sys.modules["scheduler.solve"]
+    monkeypatch.setattr(solve_mod, "SWEEP_LONG_S", 1.0)
+    monkeypatch.setattr(solve_mod, "SWEEP_PERSON_ABOVE", per_person)
+    calls: list[float] = []
+
+    def counted(*a, **k):  # noqa: ANN202
+        calls.append(a[4])
+        return sweep(*a, **k)
+
+    monkeypatch.setattr(construct_mod, "sweep", counted)
+    inst = read_curtois(bench_file("Instance8"))
+    prof = curtois_profile()
+    res = solve(inst, prof, SolveOptions(time_limit=8.0, workers=2))
+    assert bool(calls) is swept
+    rep = check_roster(inst, res.roster, prof)
+    assert rep.violations == [] and rep.objective == res.objective

@@ -12,7 +12,15 @@ from constraints.checker import check_roster
 from instances.curtois import curtois_profile
 from instances.models import Assignment, Roster
 from scheduler.lns import improve
-from scheduler.mip import MipSettings, MipSide, NotLinear, SideLink, highs_model, new_highs
+from scheduler.mip import (
+    HoldPolicy,
+    MipSettings,
+    MipSide,
+    NotLinear,
+    SideLink,
+    highs_model,
+    new_highs,
+)
 from scheduler.model import build_model, complete_values
 from tests.factory import make_instance
 from tests.test_curtois import _bench_instance, solve_all
@@ -176,3 +184,27 @@ def test_highs_prints_no_banner():
     plain = subprocess.run([sys.executable, "-c", "import highspy; highspy.Highs()"],
                            capture_output=True, text=True, check=True)
     assert "HiGHS" in plain.stdout  # what new_highs keeps out
+
+
+def test_the_lns_is_held_only_near_the_bound_and_not_for_long() -> None:
+    """`HoldPolicy`: the LNS waits for HiGHS only past the gate, once it has stalled, with
+    HiGHS useful and the incumbent within `hold_gap` of the bound; a hold without a better
+    roster runs out after `hold_s`, and the next needs another full stall."""
+    st = MipSettings(gate_s=150.0, stall_s=60.0, hold_gap=0.01, hold_s=120.0)
+    p = HoldPolicy(st)
+    # before the gate, far from the bound, not useful, or not stalled: no hold
+    assert p.step(100.0, 100.0, 0.0, True, 4041, 4040) is None
+    assert p.step(200.0, 200.0, 0.0, True, 4175, 4040) is None  # 3.2 % above the bound
+    assert p.step(200.0, 200.0, 0.0, False, 4041, 4040) is None
+    assert p.step(200.0, 200.0, 150.0, True, 4041, 4040) is None  # improved 50 s ago
+    assert p.step(200.0, 200.0, 0.0, True, 4041, float("-inf")) is None
+    assert p.step(200.0, 200.0, 100.0, True, 4041, 4040) == "hold"
+    assert p.step(300.0, 300.0, 100.0, True, 4041, 4040) is None  # still held
+    assert p.step(321.0, 321.0, 100.0, True, 4041, 4040) == "release"
+    assert p.step(350.0, 350.0, 100.0, True, 4041, 4040) is None  # a new stall first
+    assert p.step(382.0, 382.0, 100.0, True, 4041, 4040) == "hold"
+    # a better roster during the hold ends it without a release; the stall counts anew
+    assert p.step(400.0, 400.0, 390.0, True, 4040.5, 4040) is None
+    assert p.held_at is None
+    assert p.step(449.0, 449.0, 390.0, True, 4040.5, 4040) is None
+    assert p.step(451.0, 451.0, 390.0, True, 4040.5, 4040) == "hold"
