@@ -18,7 +18,7 @@ to the incumbent is small. Past the gate, once the LNS has stalled within 1 % of
 bound, the LNS's rounds wait (`SideLink.hold`, `HoldPolicy`) for at most two minutes without a
 better roster: the two cores here slow each other down, and for the last units HiGHS's
 sub-MIPs are the better bet; further from the bound, or once they have found nothing for that
-long, the rounds are (HiGHS held the LNS at 4175 for 390 s once). Its dual
+long, the rounds are the better bet again (a run most likely held at 4175 for 390 s). Its dual
 bound is reported (and stops the LNS at a proven optimum) as soon as it is proven.
 """
 
@@ -64,9 +64,9 @@ class MipSettings:
     stall_s: float | None = 60.0
     # ... but only with the incumbent within this of HiGHS's bound (the last units, where its
     # sub-MIPs are the better bet), and for at most `hold_s` without a better roster from it:
-    # then the rounds run again, until they stall as long once more. Instance12, seed 1: held
-    # at 4175 (3 % above the bound) from ~210 s, HiGHS found one roster more in 390 s, and the
-    # solve ended at 4175 against 4040–4045 in the other runs.
+    # then the rounds run again, until they stall as long once more. Instance12, seed 1: its
+    # curve flat at ~4175 (3 % above the bound) from ~150 s to the end, one step at ~300 s,
+    # against 4040–4045 in the other runs (most likely such a hold; the run kept no log).
     hold_gap: float = 0.01
     hold_s: float = 120.0
 

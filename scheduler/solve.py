@@ -231,6 +231,8 @@ def sweeps_pay(decisions: int, employees: int, budget: float) -> bool:
     """Whether a part's first roster is swept one person at a time before the LNS."""
     return decisions >= SWEEP_ABOVE or (
         budget >= SWEEP_LONG_S and decisions >= SWEEP_PERSON_ABOVE * max(1, employees))
+
+
 # The whole model's cost (build, hint check, LNS set-up) as a multiple of the people's models'
 # build time per decision (Instance24: ~57 s against 0.15 s for a person's ~7 000 decisions)
 WHOLE_MODEL_COST = 2.7
