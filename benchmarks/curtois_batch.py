@@ -7,8 +7,11 @@ the project) and never copies them. Each instance runs in its own process (`--jo
 a crash or memory blow-up of one does not take the batch down. Writes
 `curtois_<T>s.csv` / `.md` (instance, objective, bound, gap to best known, time to best, wall
 time (so a solve that overran its limit shows), workers, machine, the 1-hour CPLEX/Gurobi
-figures where published) and `curtois_<T>s.png` (objective relative to the best known value over
-time).
+figures where published, and what each technique bought: the objective each source of better
+rosters took off), `curtois_<T>s_events.csv` (every better roster with where it came from, and
+HiGHS's turns beside the LNS) and `curtois_<T>s.png` (objective relative to the best known value
+over time). `--solutions DIR` keeps each instance's roster as `InstanceN.csv`
+(`employee,day,shift`), to be checked with `roster curtois check`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+Event = tuple[float, str, float]  # seconds from the solve's start, event, objective
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,12 +105,14 @@ class Row:
     gurobi_1h: int | None = None
     machine: str = ""
     history: list[tuple[float, float]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # scheduler.SolveResult.events
 
 
-def run_one(path: str, time_limit: float, workers: int, seed: int) -> Row:
+def run_one(path: str, time_limit: float, workers: int, seed: int,
+            solutions: Path | None = None) -> Row:
     """Solve one instance (in a worker process) and score it with the checker."""
     from constraints.checker import check_roster
-    from instances.curtois import curtois_profile, read_curtois
+    from instances.curtois import curtois_profile, read_curtois, write_solution_csv
     from scheduler import SolveOptions, solve
 
     name = Path(path).stem
@@ -119,21 +126,26 @@ def run_one(path: str, time_limit: float, workers: int, seed: int) -> Row:
     if res.roster is not None:
         rep = check_roster(inst, res.roster, prof)
         obj, viol = rep.objective, len(rep.violations)
+        if solutions is not None:
+            solutions.mkdir(parents=True, exist_ok=True)
+            write_solution_csv(inst, res.roster, solutions / f"{name}.csv")
     t_best = None
     if hist and obj is not None:
         t_best = next((t for t, o in hist if round(o) <= obj), hist[-1][0])
     return Row(instance=name, staff=len(inst.employees), days=inst.n_days, status=res.status,
                objective=obj, bound=res.bound, best_known=0, gap_to_best_pct=None,
                time_to_best_s=t_best, wall_s=wall, hard_violations=viol, workers=workers,
-               time_limit_s=time_limit, machine=machine(), history=hist)
+               time_limit_s=time_limit, machine=machine(), history=hist,
+               events=list(res.events))
 
 
 def run_batch(folder: Path, names: list[str], time_limit: float, workers: int, jobs: int,
-              seed: int = 0, on_row=None) -> list[Row]:
+              seed: int = 0, on_row=None, solutions: Path | None = None) -> list[Row]:
     bk, pub = best_known(folder), published_1h(folder)
     rows: list[Row] = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futs = {pool.submit(run_one, str(folder / f"{n}.txt"), time_limit, workers, seed): n
+        futs = {pool.submit(run_one, str(folder / f"{n}.txt"), time_limit, workers, seed,
+                            solutions): n
                 for n in names}
         for fut in as_completed(futs):
             n = futs[fut]
@@ -179,7 +191,76 @@ def read_rows(path: Path) -> list[Row]:
     return out
 
 
-def write_tables(rows: list[Row], out: Path, stem: str) -> tuple[Path, Path]:
+EVENT_COLUMNS = ["instance", "t_s", "event", "objective"]
+
+
+def read_events(path: Path) -> dict[str, list[Event]]:
+    """An earlier events table, by instance (to merge a partial re-run into it)."""
+    out: dict[str, list[Event]] = {}
+    if not path.exists():
+        return out
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            out.setdefault(r["instance"], []).append(
+                (float(r["t_s"]), r["event"], float(r["objective"])))
+    return out
+
+
+def write_events(events: dict[str, list[Event]], path: Path) -> None:
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(EVENT_COLUMNS)
+        for name in sorted(events, key=instance_number):
+            for t, ev, obj in events[name]:
+                w.writerow([name, f"{t:.2f}", ev, f"{obj:g}"])
+
+
+@dataclass
+class Gains:
+    """What each source of better rosters took off one solve's objective."""
+
+    first: Event | None = None  # the first roster
+    by_source: dict[str, list[float]] = field(default_factory=dict)  # source -> [count, gain]
+    turns: dict[str, int] = field(default_factory=dict)  # HiGHS's gate/hold/release, counted
+
+
+def gains(events: list[Event]) -> Gains:
+    """Each better roster's gain over the best before it, summed by where it came from."""
+    g = Gains()
+    best = float("inf")
+    for t, ev, obj in sorted(events):
+        if ev.startswith("highs:"):
+            if ev != "highs:bound":
+                g.turns[ev[6:]] = g.turns.get(ev[6:], 0) + 1
+            continue
+        if g.first is None:
+            g.first, best = (t, ev, obj), obj
+        elif obj < best:
+            c = g.by_source.setdefault(ev, [0, 0.0])
+            c[0] += 1
+            c[1] += best - obj
+            best = obj
+    return g
+
+
+def sources_table(events: dict[str, list[Event]]) -> list[str]:
+    """Markdown lines: per instance, the first roster and the objective each source took off."""
+    lines = ["| instance | first roster | objective taken off, by source (better rosters) "
+             "| HiGHS's turns |", "|---|---|---|---|"]
+    for name in sorted(events, key=instance_number):
+        g = gains(events[name])
+        if g.first is None:
+            continue
+        t, ev, obj = g.first
+        by = sorted(g.by_source.items(), key=lambda kv: -kv[1][1])
+        taken = ", ".join(f"{src} {gain:g} ({n})" for src, (n, gain) in by) or "–"
+        turns = ", ".join(f"{k} {n}" for k, n in sorted(g.turns.items())) or "–"
+        lines.append(f"| {name} | {obj:g} ({ev}, {t:.1f} s) | {taken} | {turns} |")
+    return lines
+
+
+def write_tables(rows: list[Row], out: Path, stem: str,
+                 events: dict[str, list[Event]] | None = None) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     csv_path, md_path = out / f"{stem}.csv", out / f"{stem}.md"
     with open(csv_path, "w", newline="") as f:
@@ -213,6 +294,11 @@ def write_tables(rows: list[Row], out: Path, stem: str) -> tuple[Path, Path]:
                  f"{rows[0].workers if rows else 0} workers, "
                  f"{rows[0].time_limit_s if rows else 0:g} s per instance; "
                  f"machine: {rows[0].machine if rows else ''}.")
+    if events:
+        lines += ["", "Where the gains came from (`lns:<kind>`: the LNS's rounds of that kind; "
+                  "`highs`: HiGHS beside the LNS; `sweep`: one-person sweeps; events in "
+                  f"[{stem}_events.csv]({stem}_events.csv)):", "", *sources_table(events)]
+        write_events(events, out / f"{stem}_events.csv")
     md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return csv_path, md_path
 
@@ -252,6 +338,8 @@ def main(
     data: Annotated[Path | None, typer.Option(help="Folder with InstanceN.txt")] = None,
     out: Annotated[Path, typer.Option(help="Results folder")] = ROOT / "benchmarks" / "results",
     seed: int = 0,
+    solutions: Annotated[Path | None, typer.Option(
+        help="Folder to keep each instance's roster in (InstanceN.csv)")] = None,
 ) -> None:
     folder, available = select_instances(data, instances)
     typer.echo(f"{len(available)} instances, {time_limit:g} s each, {workers} workers, "
@@ -260,17 +348,22 @@ def main(
     stem = f"curtois_{time_limit:g}s"
     # a partial re-run replaces its instances' rows and keeps the others
     done: list[Row] = [r for r in read_rows(out / f"{stem}.csv") if r.instance not in available]
+    events = {k: v for k, v in read_events(out / f"{stem}_events.csv").items()
+              if k not in available}
 
     def show(r: Row) -> None:
         gap = "–" if r.gap_to_best_pct is None else f"{r.gap_to_best_pct:.2f} %"
         typer.echo(f"  {r.instance:11s} {r.status:9s} objective {r.objective} "
                    f"(best known {r.best_known}, gap {gap}) {r.wall_s:.0f} s")
         done.append(r)  # checkpoint: a long batch that is stopped keeps what it finished
-        write_tables(sorted(done, key=lambda x: instance_number(x.instance)), out, stem)
+        if r.events:
+            events[r.instance] = r.events
+        write_tables(sorted(done, key=lambda x: instance_number(x.instance)), out, stem, events)
 
-    run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show)
+    run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show,
+              solutions=solutions)
     rows = sorted(done, key=lambda x: instance_number(x.instance))
-    csv_path, md_path = write_tables(rows, out, stem)
+    csv_path, md_path = write_tables(rows, out, stem, events)
     plot(rows, out / f"{stem}.png")
     typer.echo(f"Wrote {csv_path}, {md_path}, {out / (stem + '.png')}")
 

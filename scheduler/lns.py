@@ -90,6 +90,9 @@ class LnsStats:
     seconds: dict[str, float] = field(default_factory=dict)  # kind -> wall time of its rounds
     bound: int | None = None  # a lower bound the side search proved (scheduler/mip.py)
     side: int = 0  # incumbents that came from the side search
+    # every better incumbent: (time.monotonic(), where from, its true objective); where from is
+    # the round's kind, or "highs" for the side search's: what each technique bought
+    events: list[tuple[float, str, int]] = field(default_factory=list)
 
 
 class ObjectiveEval:
@@ -418,8 +421,10 @@ class _Search:
         self.improved_at = time.monotonic()
         self.stats.improved += 1
         self.stats.side += 1
+        truth = self.truth(vals)
+        self.stats.events.append((self.improved_at, "highs", truth))
         if on_improve:
-            on_improve(self.truth(vals), vals)
+            on_improve(truth, vals)
         return True
 
     def record(self, kind: str, code: int, vals: list[int] | None, start_obj: int,
@@ -456,8 +461,10 @@ class _Search:
                 self.improved_at = time.monotonic()
                 st.improved += 1
                 st.by_kind[kind][1] += 1
+                truth = self.truth(vals)
+                st.events.append((self.improved_at, kind, truth))
                 if on_improve:
-                    on_improve(self.truth(vals), vals)
+                    on_improve(truth, vals)
             elif self.plateau and obj == self.best_obj == start_obj and vals != self.best:
                 self.best = vals  # a sideways move: same objective, another roster
                 st.sideways += 1

@@ -255,6 +255,7 @@ class MipSide:
         self.settings = settings or MipSettings()
         self.known_bound = known_bound
         self.log: list[tuple[float, str, float]] = []  # (elapsed, event, value)
+        self.started: float | None = None  # time.monotonic() the log's times count from
 
     def __call__(self, link: SideLink) -> None:
         import highspy
@@ -277,7 +278,7 @@ class MipSide:
         sol.col_value = [float(v) for v in start]
         sol.value_valid = True
         h.setSolution(sol)
-        t0 = time.monotonic()
+        t0 = self.started = time.monotonic()
         given = [obj0]  # the objective of the last LNS roster handed to HiGHS
         decisions = link.decisions
 

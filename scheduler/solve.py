@@ -276,6 +276,10 @@ class SolveResult:
     wall_time: float
     parts: int = 1
     history: list[tuple[float, float, float]] = field(default_factory=list)  # t, obj, bound
+    # where each better roster came from, and the side search's turns: (t, event, objective);
+    # events "construction", "phase 1", "start", "dive", "sweep", "cp-sat", "lns:<kind>",
+    # "highs" (a roster of HiGHS's), "highs:gate|hold|release|bound" (scheduler/mip.py)
+    events: list[tuple[float, str, float]] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
     # per unit, open shifts no roster can avoid (decomposed solves; scheduler.decompose)
     open_shift_lower_bound: dict[str, int] | None = None
@@ -484,7 +488,8 @@ def lns_settings(catalogue: str, workers: int, decisions: int, variables: int,
 
 def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: float,
                budget: float, part: int, parts: int, done_obj: float, done_bound: float,
-               history: list, progress, done: list[Assignment]) -> tuple[int, list, int | None]:
+               history: list, progress, done: list[Assignment], events: list
+               ) -> tuple[int, list, int | None]:
     """Phase 2 by LNS from the complete hint; returns (objective, assignments, proven lower
     bound or None) of the part."""
     from scheduler.lns import ObjectiveEval, improve
@@ -516,6 +521,7 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     score = ObjectiveEval(ctx)
     first = score(start)
     on_improve(first, start)  # the first roster is out before the bound is worked on
+    events.append((time.monotonic() - t0, "start", done_obj + first))
     t1 = time.monotonic()
     guide = _guide(ctx, sub, profile, opts, budget)
     if guide is not None:
@@ -525,15 +531,21 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
         if dived is not None and score(dived) < first:
             start, first = dived, score(dived)
             on_improve(first, start)
+            events.append((time.monotonic() - t0, "dive", done_obj + first))
     budget = max(1.0, budget - (time.monotonic() - t1))
     round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
                                           len(start))
+    side = _mip_side(ctx, opts, guide and guide[1])
     best, obj, stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
                                on_improve=on_improve, round_limit=round_s, params=params,
                                stop=opts.stop, guide=guide and guide[0],
-                               target=guide and guide[1],
-                               side=_mip_side(ctx, opts, guide and guide[1]),
-                               on_bound=on_bound, **extra)
+                               target=guide and guide[1], side=side, on_bound=on_bound,
+                               **extra)
+    events.extend((t - t0, kind if kind == "highs" else f"lns:{kind}", done_obj + o)
+                  for t, kind, o in stats.events)
+    if side is not None and side.started is not None:  # its rosters are "highs" above
+        events.extend((side.started - t0 + el, f"highs:{ev}", v)
+                      for el, ev, v in side.log if ev != "offered")
     if stats.bound is not None:
         proven[:] = [max(proven + [stats.bound])]
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
@@ -622,11 +634,13 @@ def _roster_fn(sub: Instance, done: list[Assignment], keys: list) -> Callable[[]
 
 
 def _on_solution(opts: SolveOptions, progress, history: list, t0: float, part: int, parts: int,
-                 done_obj: float, done_bound: float, sub: Instance, done: list[Assignment]):
+                 done_obj: float, done_bound: float, sub: Instance, done: list[Assignment],
+                 events: list):
     """CP-SAT's solution callback for one part: history, progress, best roster so far."""
     def on_solution(obj: float, bound: float, keys: list | None) -> None:
         el = time.monotonic() - t0
         history.append((el, done_obj + obj, done_bound + bound))
+        events.append((el, "cp-sat", done_obj + obj))
         if progress:
             roster = _roster_fn(sub, done, keys) if keys is not None else None
             progress(Progress(part, parts, done_obj + obj, done_bound + bound, el,
@@ -635,11 +649,12 @@ def _on_solution(opts: SolveOptions, progress, history: list, t0: float, part: i
 
 
 def _on_sweep(opts: SolveOptions, progress, history: list, t0: float, part: int, parts: int,
-              done_obj: float, sub: Instance, done: list[Assignment]):
+              done_obj: float, sub: Instance, done: list[Assignment], events: list):
     """The sweep's rosters into the solve's history and progress, as the LNS's are."""
     def on_improve(values: dict, obj: int) -> None:
         el = time.monotonic() - t0
         history.append((el, done_obj + obj, float("nan")))
+        events.append((el, "sweep", done_obj + obj))
         if progress:
             roster = _roster_fn(sub, done, [k for k, v in values.items() if v]) \
                 if opts.keep_best else None
@@ -679,6 +694,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
     assignments: list[Assignment] = []
     done_obj = done_bound = 0.0
     history: list[tuple[float, float, float]] = []
+    events: list[tuple[float, str, float]] = []
     status_all = "OPTIMAL"
     open_total: int | None = 0  # None once a part's roster was not checked here
 
@@ -728,7 +744,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             if x_values is not None and people and (
                     no_whole or sweeps_pay(decisions, len(sub.employees), budget)):
                 swept = _on_sweep(opts, progress, history, t0, i, len(parts), done_obj, sub,
-                                  list(assignments))
+                                  list(assignments), events)
                 sweep_s = left if no_whole else budget * SWEEP_SHARE - (time.monotonic() - t1)
                 x_values, _ = sweep(sub, profile, x_values, people, max(0.0, sweep_s),
                                     workers=opts.workers, seed=opts.seed, stop=opts.stop,
@@ -745,6 +761,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                 open_total = None
                 status_all = "FEASIBLE"
                 history.append((time.monotonic() - t0, done_obj, float("nan")))
+                events.append((time.monotonic() - t0, "construction", done_obj))
                 if progress:
                     el = time.monotonic() - t0
                     progress(Progress(i, len(parts), done_obj, None, el,
@@ -768,6 +785,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
                 if open_total is not None:
                     open_total += rep.kpis.get("open_shifts", 0)
                 history.append((time.monotonic() - t0, done_obj, float("nan")))
+                events.append((time.monotonic() - t0, "phase 1", done_obj))
                 status_all = "FEASIBLE"
                 continue
             phase2_budget = max(1.0, budget - (time.monotonic() - t1))
@@ -783,7 +801,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         if hinted and len(ctx.x) > lns_above:
             obj, part, lns_bound = _lns_phase(ctx, sub, profile, opts, t0, phase2_budget, i,
                                               len(parts), done_obj, done_bound, history,
-                                              progress, list(assignments))
+                                              progress, list(assignments), events)
             assignments.extend(part)
             done_obj += obj
             status_all = "OPTIMAL" if status_all == "OPTIMAL" and obj == lns_bound \
@@ -792,7 +810,7 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             continue
 
         on_solution = _on_solution(opts, progress, history, t0, i, len(parts), done_obj,
-                                   done_bound, sub, list(assignments))
+                                   done_bound, sub, list(assignments), events)
         with _Watch(solver, opts.stop):
             code = solver.Solve(ctx.model,
                                 _Callback(on_solution, ctx.x if opts.keep_best else None))
@@ -804,12 +822,13 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
             done_obj += check_roster(sub, Roster(assignments=part), profile).objective
             # the roster handed back has a point in the history like any other
             history.append((time.monotonic() - t0, done_obj, float("nan")))
+            events.append((time.monotonic() - t0, "phase 1", done_obj))
             status_all = "FEASIBLE"
             continue
         if st not in ("OPTIMAL", "FEASIBLE"):
             return SolveResult(status=st, roster=None, objective=None, bound=None,
                                wall_time=time.monotonic() - t0, parts=len(parts),
-                               history=history)
+                               history=history, events=sorted(events))
         if st == "FEASIBLE":
             status_all = "FEASIBLE"
         # the objective of the returned solution, term by term (CP-SAT's ObjectiveValue() was seen
@@ -829,4 +848,5 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
     bound = None if done_bound != done_bound else done_bound  # NaN: a part had no bound (LNS)
     return SolveResult(status=status_all, roster=Roster(assignments=assignments),
                        objective=done_obj, bound=bound, wall_time=time.monotonic() - t0,
-                       parts=len(parts), history=history, open_shifts=open_total)
+                       parts=len(parts), history=history, events=sorted(events),
+                       open_shifts=open_total)

@@ -41,6 +41,12 @@ def test_parallel_adaptive_rounds_improve_and_the_checker_agrees():
     # the incumbent only ever gets better, and what was reported is what came back
     assert seen == sorted(seen, reverse=True) and len(set(seen)) == len(seen)
     assert obj <= (seen[-1] if seen else obj)
+    # each better roster is logged with the kind of round that found it, in time order
+    assert [o for _t, _kind, o in stats.events] == seen
+    assert {kind for _t, kind, _o in stats.events} <= set(stats.by_kind)
+    times = [t for t, _kind, _o in stats.events]
+    assert times == sorted(times)
+    assert sum(won for _r, won in stats.by_kind.values()) == len(stats.events)
 
 
 def test_a_search_on_weighted_up_terms_reports_the_true_objective():
