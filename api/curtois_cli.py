@@ -92,6 +92,10 @@ def solve_cmd(
     bound = "–" if res.bound is None else f"{res.bound:.0f}"
     console.print(f"{res.status}: objective {res.objective:.0f}, bound {bound}, "
                   f"{res.wall_time:.1f} s")
+    if res.events:
+        from scheduler.gains import summary
+
+        console.print(f"Where the gains came from: {escape(summary(res.events))}")
     if out is not None:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,9 @@ a crash or memory blow-up of one does not take the batch down. Writes
 time (so a solve that overran its limit shows), workers, machine, the 1-hour CPLEX/Gurobi
 figures where published, and what each technique bought: the objective each source of better
 rosters took off), `curtois_<T>s_events.csv` (every better roster with where it came from, and
-HiGHS's turns beside the LNS) and `curtois_<T>s.png` (objective relative to the best known value
-over time). `--solutions DIR` keeps each instance's roster as `InstanceN.csv`
+HiGHS's turns beside the LNS), `curtois_<T>s.png` (objective relative to the best known value
+over time) and `curtois_<T>s_sources.png` (per instance, each better roster coloured by its
+source). `--solutions DIR` keeps each instance's roster as `InstanceN.csv`
 (`employee,day,shift`), to be checked with `roster curtois check`.
 """
 
@@ -28,7 +29,7 @@ from typing import Annotated
 
 import typer
 
-Event = tuple[float, str, float]  # seconds from the solve's start, event, objective
+from scheduler.gains import Event, gains
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -215,34 +216,6 @@ def write_events(events: dict[str, list[Event]], path: Path) -> None:
                 w.writerow([name, f"{t:.2f}", ev, f"{obj:g}"])
 
 
-@dataclass
-class Gains:
-    """What each source of better rosters took off one solve's objective."""
-
-    first: Event | None = None  # the first roster
-    by_source: dict[str, list[float]] = field(default_factory=dict)  # source -> [count, gain]
-    turns: dict[str, int] = field(default_factory=dict)  # HiGHS's gate/hold/release, counted
-
-
-def gains(events: list[Event]) -> Gains:
-    """Each better roster's gain over the best before it, summed by where it came from."""
-    g = Gains()
-    best = float("inf")
-    for t, ev, obj in sorted(events):
-        if ev.startswith("highs:"):
-            if ev != "highs:bound":
-                g.turns[ev[6:]] = g.turns.get(ev[6:], 0) + 1
-            continue
-        if g.first is None:
-            g.first, best = (t, ev, obj), obj
-        elif obj < best:
-            c = g.by_source.setdefault(ev, [0, 0.0])
-            c[0] += 1
-            c[1] += best - obj
-            best = obj
-    return g
-
-
 def sources_table(events: dict[str, list[Event]]) -> list[str]:
     """Markdown lines: per instance, the first roster and the objective each source took off."""
     lines = ["| instance | first roster | objective taken off, by source (better rosters) "
@@ -311,6 +284,14 @@ def plot(rows: list[Row], path: Path) -> None:
                         title="Curtois & Qu benchmark: objective over time")
 
 
+def plot_sources(rows: list[Row], events: dict[str, list[Event]], path: Path) -> None:
+    from benchmarks.plotting import sources_over_time
+
+    sources_over_time([(r.instance, events[r.instance], r.wall_s, r.best_known) for r in rows
+                       if r.instance in events],
+                      path, title="Where each better roster came from (gap to best known)")
+
+
 def select_instances(data: Path | None, instances: str) -> tuple[Path, list[str]]:
     """The data folder and the instance names asked for ('all' or comma-separated numbers);
     exit 2 with a message when the data is absent."""
@@ -365,6 +346,7 @@ def main(
     rows = sorted(done, key=lambda x: instance_number(x.instance))
     csv_path, md_path = write_tables(rows, out, stem, events)
     plot(rows, out / f"{stem}.png")
+    plot_sources(rows, events, out / f"{stem}_sources.png")
     typer.echo(f"Wrote {csv_path}, {md_path}, {out / (stem + '.png')}")
 
 

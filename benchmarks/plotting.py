@@ -42,3 +42,63 @@ def objective_over_time(series: list[Series], path: Path, *, ylabel: str, title:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def sources_over_time(panels: list[tuple[str, Sequence[tuple[float, str, float]], float, float]],
+                      path: Path, *, title: str, ncols: int = 3) -> None:
+    """One small panel per instance: the gap to the best known value over time, each better
+    roster a dot coloured by where it came from, so a plateau and the source that ended it show
+    at a glance. `panels`: (label, events (seconds, source, objective), wall time, best known);
+    events whose source starts with "highs:" are HiGHS's turns, drawn as vertical lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [p for p in panels if p[3] and any(not e[1].startswith("highs:") for e in p[1])]
+    if not panels:
+        return
+    ncols = min(ncols, len(panels))
+    rows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(rows, ncols, figsize=(4.2 * ncols, 3.0 * rows), squeeze=False)
+    sources = sorted({e[1] for p in panels for e in p[1] if not e[1].startswith("highs:")})
+    fixed = {"highs": "tab:red", "start": "tab:gray", "construction": "tab:gray",
+             "phase 1": "tab:gray", "dive": "tab:brown", "sweep": "tab:olive",
+             "cp-sat": "tab:cyan"}
+    rest = iter(["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:pink", "black"] * 3)
+    colour = {s: fixed.get(s) or next(rest) for s in sources}
+    for ax, (label, events, end, best) in zip(axes.flat, panels, strict=False):
+        ts, gaps, cs, best_so_far = [], [], [], float("inf")
+        for t, src, obj in sorted(events):
+            if src.startswith("highs:"):
+                if src in ("highs:hold", "highs:release", "highs:gate"):
+                    ax.axvline(max(t, 0.05), color="grey", lw=0.6,
+                               ls=":" if src == "highs:release" else "--")
+                continue
+            if obj >= best_so_far:
+                continue
+            best_so_far = obj
+            ts.append(max(t, 0.05))
+            gaps.append(100 * (obj - best) / best)
+            cs.append(colour[src])
+        ax.step(ts + [max(end, 0.05)], gaps + gaps[-1:], where="post", color="black", lw=0.7)
+        ax.scatter(ts, gaps, c=cs, s=14, zorder=3)
+        ax.set_xscale("log")
+        ax.set_yscale("symlog", linthresh=0.1)
+        ax.set_ylim(bottom=min(0.0, min(gaps)))
+        ax.set_title(label, fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("above best known (%)", fontsize=8)
+    for ax in axes[-1, :]:
+        ax.set_xlabel("time (s)", fontsize=8)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=colour[s], label=s) for s in sources]
+    handles.append(plt.Line2D([], [], color="grey", ls="--", lw=0.8,
+                              label="HiGHS: LNS held / gate"))
+    fig.legend(handles=handles, loc="lower center", ncol=min(6, len(handles)), fontsize=7)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.1, 1, 0.97))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

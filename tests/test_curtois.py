@@ -620,6 +620,7 @@ def test_cli_solve_and_check(tmp_path):
             "--out", str(out))
     assert r.returncode == 0, r.stdout + r.stderr
     assert "objective 607, bound 607" in r.stdout and "Checker: objective 607" in r.stdout
+    assert "Where the gains came from: first roster" in r.stdout
     r = run("curtois", "check", str(src), str(out))
     assert r.returncode == 0 and "No hard violations" in r.stdout
     assert "Checker: objective 607" in r.stdout

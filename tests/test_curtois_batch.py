@@ -8,6 +8,7 @@ import csv
 from typer.testing import CliRunner
 
 from benchmarks import curtois_batch as cb
+from scheduler.gains import gains, summary
 from tests.test_curtois import bench_file
 
 
@@ -23,7 +24,7 @@ def test_gains_sum_each_better_roster_by_its_source():
         (6.0, "highs:release", 78.0),
         (7.0, "highs:bound", 75.0),  # the proven bound, not a turn
     ]
-    g = cb.gains(list(reversed(events)))  # in time order whatever order they came in
+    g = gains(list(reversed(events)))  # in time order whatever order they came in
     assert g.first == (0.5, "start", 100.0)
     assert g.by_source == {"lns:employees": [2, 12.0], "highs": [1, 10.0]}
     assert g.turns == {"gate": 1, "hold": 1, "release": 1}
@@ -33,6 +34,10 @@ def test_gains_sum_each_better_roster_by_its_source():
     assert table[2] == ("| Instance9 | 100 (start, 0.5 s) | lns:employees 12 (2), highs 10 (1) "
                         "| gate 1, hold 1, release 1 |")
     assert len(table) == 3  # an instance without a roster has no row
+    assert summary(events) == ("first roster 100 (start, 0.5 s); then lns:employees −12 (2), "
+                               "highs −10 (1)")
+    assert summary([(1.0, "cp-sat", 7.0)]) == "first roster 7 (cp-sat, 1.0 s)"
+    assert summary([]) == ""
 
 
 def test_batch_keeps_events_rosters_and_a_partial_rerun_keeps_the_others(tmp_path):
@@ -49,6 +54,7 @@ def test_batch_keeps_events_rosters_and_a_partial_rerun_keeps_the_others(tmp_pat
     assert {e["instance"] for e in events} == {"Instance1", "Instance2"}
     md = (out / "curtois_20s.md").read_text()
     assert "Where the gains came from" in md and "| Instance2 | " in md.split("gains")[1]
+    assert (out / "curtois_20s_sources.png").stat().st_size > 0
     rows = {r.instance: r for r in cb.read_rows(out / "curtois_20s.csv")}
     for name in ("Instance1", "Instance2"):
         inst = read_curtois(data / f"{name}.txt")
