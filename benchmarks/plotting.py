@@ -54,10 +54,12 @@ def sources_over_time(panels: list[tuple[str, Sequence[tuple[float, str, float]]
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     panels = [p for p in panels if p[3] and any(not e[1].startswith("highs:") for e in p[1])]
     if not panels:
         return
+    x_end = 1.1 * max(max(p[2] for p in panels), 1.0)
     ncols = min(ncols, len(panels))
     rows = -(-len(panels) // ncols)
     fig, axes = plt.subplots(rows, ncols, figsize=(4.2 * ncols, 3.0 * rows), squeeze=False)
@@ -84,6 +86,8 @@ def sources_over_time(panels: list[tuple[str, Sequence[tuple[float, str, float]]
         ax.step(ts + [max(end, 0.05)], gaps + gaps[-1:], where="post", color="black", lw=0.7)
         ax.scatter(ts, gaps, c=cs, s=14, zorder=3)
         ax.set_xscale("log")
+        ax.set_xlim(0.5, x_end)  # one time axis for every panel, so their plateaus compare
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_yscale("symlog", linthresh=0.1)
         ax.set_ylim(bottom=min(0.0, min(gaps)))
         ax.set_title(label, fontsize=9)
