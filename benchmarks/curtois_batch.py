@@ -225,8 +225,7 @@ def sources_table(events: dict[str, list[Event]]) -> list[str]:
         if g.first is None:
             continue
         t, ev, obj = g.first
-        by = sorted(g.by_source.items(), key=lambda kv: -kv[1][1])
-        taken = ", ".join(f"{src} {gain:g} ({n})" for src, (n, gain) in by) or "–"
+        taken = ", ".join(f"{src} {gain:g} ({n})" for src, (n, gain) in g.ranked()) or "–"
         turns = ", ".join(f"{k} {n}" for k, n in sorted(g.turns.items())) or "–"
         lines.append(f"| {name} | {obj:g} ({ev}, {t:.1f} s) | {taken} | {turns} |")
     return lines

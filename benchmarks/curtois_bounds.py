@@ -41,12 +41,13 @@ class BoundRow:
     machine: str = ""
 
 
-def bound_one(path: str, time_limit: float, workers: int) -> BoundRow:
+def bound_one(path: str, time_limit: float, workers: int,
+              smoothing: float | None = None) -> BoundRow:
     from instances.curtois import curtois_profile, read_curtois
     from scheduler.bound import lower_bound
 
     inst = read_curtois(path)
-    res = lower_bound(inst, curtois_profile(), time_limit, workers=workers)
+    res = lower_bound(inst, curtois_profile(), time_limit, workers=workers, smoothing=smoothing)
     return BoundRow(instance=Path(path).stem, staff=len(inst.employees), days=inst.n_days,
                     bound=res.bound, lagrangian=res.lagrangian, lp=res.lp,
                     converged=res.converged, iterations=res.iterations, schedules=res.columns,
@@ -59,7 +60,8 @@ def _gap(value: int | None, bound: int | None) -> float | None:
     return 100 * (value - bound) / bound
 
 
-def write_tables(rows: list[BoundRow], out: Path, time_limit: float, against: str) -> Path:
+def write_tables(rows: list[BoundRow], out: Path, time_limit: float, against: str,
+                 smoothing: float | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     cols = list(BoundRow.__dataclass_fields__)
     with open(out / "curtois_bounds.csv", "w", newline="") as f:
@@ -82,7 +84,11 @@ def write_tables(rows: list[BoundRow], out: Path, time_limit: float, against: st
             fmt(r.seconds, 0), str(r.best_known), fmt(r.best_known_gap_pct, 2), fmt(r.ours),
             fmt(r.ours_gap_pct, 2), r.note]) + " |")
     proven = [r.instance for r in rows if r.ours is not None and r.ours == r.bound]
-    lines += ["", f"Column generation, at most {time_limit:g} s per instance, "
+    from scheduler.bound import SMOOTHING
+
+    alpha = SMOOTHING if smoothing is None else smoothing
+    lines += ["", f"Column generation, at most {time_limit:g} s per instance, dual smoothing "
+              f"{alpha:g}{' (off)' if alpha == 0 else ''}, "
               f"{rows[0].machine if rows else ''}. Our roster proven optimal (objective = bound) "
               f"on: {', '.join(proven) or 'none'}."]
     path = out / "curtois_bounds.md"
@@ -102,6 +108,8 @@ def main(
     against: Annotated[Path, typer.Option(help="Results table with our objectives")] =
         ROOT / "benchmarks" / "results" / "curtois_600s.csv",
     out: Annotated[Path, typer.Option(help="Results folder")] = ROOT / "benchmarks" / "results",
+    smoothing: Annotated[float | None, typer.Option(
+        help="Dual smoothing weight, 0 to turn it off (default: the solver's)")] = None,
 ) -> None:
     folder, names = select_instances(data, instances)
     bk = best_known(folder)
@@ -111,7 +119,7 @@ def main(
         with ProcessPoolExecutor(max_workers=1) as pool:
             try:
                 row = pool.submit(bound_one, str(folder / f"{n}.txt"), time_limit,
-                                  workers).result()
+                                  workers, smoothing).result()
             except Exception as err:  # noqa: BLE001 - one failed instance is a row
                 row = BoundRow(instance=n, staff=0, days=0, bound=None, lagrangian=None,
                                lp=None, converged=False, iterations=0, schedules=0,
@@ -125,8 +133,8 @@ def main(
         state = "converged" if row.converged else "not converged"
         typer.echo(f"  {n:11s} bound {row.bound} ({state}, {row.seconds:.0f} s); "
                    f"best known {row.best_known}, ours {row.ours}")
-        write_tables(rows, out, time_limit, against.stem)  # checkpoint
-    typer.echo(f"Wrote {write_tables(rows, out, time_limit, against.stem)}")
+        write_tables(rows, out, time_limit, against.stem, smoothing)  # checkpoint
+    typer.echo(f"Wrote {write_tables(rows, out, time_limit, against.stem, smoothing)}")
 
 
 if __name__ == "__main__":

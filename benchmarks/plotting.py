@@ -69,6 +69,7 @@ def sources_over_time(panels: list[tuple[str, Sequence[tuple[float, str, float]]
              "cp-sat": "tab:cyan"}
     rest = iter(["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:pink", "black"] * 3)
     colour = {s: fixed.get(s) or next(rest) for s in sources}
+    turns = False  # any HiGHS turn drawn (its legend entry only then)
     for ax, (label, events, end, best) in zip(axes.flat, panels, strict=False):
         ts, gaps, cs, best_so_far = [], [], [], float("inf")
         for t, src, obj in sorted(events):
@@ -76,6 +77,7 @@ def sources_over_time(panels: list[tuple[str, Sequence[tuple[float, str, float]]
                 if src in ("highs:hold", "highs:release", "highs:gate"):
                     ax.axvline(max(t, 0.05), color="grey", lw=0.6,
                                ls=":" if src == "highs:release" else "--")
+                    turns = True
                 continue
             if obj >= best_so_far:
                 continue
@@ -99,8 +101,9 @@ def sources_over_time(panels: list[tuple[str, Sequence[tuple[float, str, float]]
     for ax in axes[-1, :]:
         ax.set_xlabel("time (s)", fontsize=8)
     handles = [plt.Line2D([], [], marker="o", ls="", color=colour[s], label=s) for s in sources]
-    handles.append(plt.Line2D([], [], color="grey", ls="--", lw=0.8,
-                              label="HiGHS: LNS held / gate"))
+    if turns:
+        handles.append(plt.Line2D([], [], color="grey", ls="--", lw=0.8,
+                                  label="HiGHS: LNS held / gate"))
     fig.legend(handles=handles, loc="lower center", ncol=min(6, len(handles)), fontsize=7)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.1, 1, 0.97))

@@ -20,6 +20,10 @@ class Gains:
     by_source: dict[str, list[float]] = field(default_factory=dict)  # source -> [count, gain]
     turns: dict[str, int] = field(default_factory=dict)  # HiGHS's gate/hold/release, counted
 
+    def ranked(self) -> list[tuple[str, list[float]]]:
+        """(source, [count, gain]), the largest gain first."""
+        return sorted(self.by_source.items(), key=lambda kv: -kv[1][1])
+
 
 def gains(events: list[Event]) -> Gains:
     """Each better roster's gain over the best before it, summed by where it came from."""
@@ -46,6 +50,5 @@ def summary(events: list[Event]) -> str:
     if g.first is None:
         return ""
     t, ev, obj = g.first
-    by = sorted(g.by_source.items(), key=lambda kv: -kv[1][1])
-    taken = ", ".join(f"{src} −{gain:g} ({n})" for src, (n, gain) in by)
+    taken = ", ".join(f"{src} −{gain:g} ({n})" for src, (n, gain) in g.ranked())
     return f"first roster {obj:g} ({ev}, {t:.1f} s)" + (f"; then {taken}" if taken else "")

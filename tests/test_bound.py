@@ -3,6 +3,8 @@ where the benchmark's optimum is known."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from typer.testing import CliRunner
 
@@ -31,6 +33,40 @@ def test_bound_never_exceeds_the_optimum_and_is_close_to_it(limits):
     assert res.bound >= 0.95 * total.objective
     assert res.columns >= len(inst.employees)
     assert all(pool for pool in res.pool)
+
+
+@pytest.mark.parametrize("name", ["Instance2", "Instance4"])
+def test_smoothed_duals_converge_to_the_same_lp(monkeypatch, name):
+    """Dual smoothing changes the path, not the end: the same master LP at convergence, and
+    convergence only claimed after a pass at the master's own duals (or the bound meeting the
+    LP), never after a smoothed pass that merely found nothing."""
+    import scheduler.bound as bound
+
+    inst = read_curtois(bench_file(name))
+    exact_passes: list[bool] = []
+    price = bound.ColumnGeneration.price
+
+    def spy(self, pi, *a, **kw):
+        exact_passes.append(pi is self_duals[0] if self_duals else True)
+        return price(self, pi, *a, **kw)
+
+    master = bound.ColumnGeneration.master
+    self_duals: list = []
+
+    def master_spy(self, fixed=None):
+        out = master(self, fixed)
+        self_duals[:] = [out[1]]
+        return out
+
+    monkeypatch.setattr(bound.ColumnGeneration, "price", spy)
+    monkeypatch.setattr(bound.ColumnGeneration, "master", master_spy)
+    smoothed = lower_bound(inst, curtois_profile(), 60.0)
+    plain = lower_bound(inst, curtois_profile(), 60.0, smoothing=0.0)
+    assert smoothed.converged and plain.converged
+    assert smoothed.lp == pytest.approx(plain.lp, abs=1e-6)
+    assert smoothed.bound == plain.bound
+    if smoothed.bound < math.ceil(smoothed.lp - 1e-6):  # not stopped by the bound
+        assert exact_passes[smoothed.iterations - 1]  # (the smoothed run's passes come first)
 
 
 def test_bound_is_valid_when_stopped_early():
@@ -95,6 +131,13 @@ def test_bounds_benchmark_table(tmp_path):
     assert len(rows) == 3
     assert curtois_bounds._gap(607, 558) == pytest.approx(100 * 49 / 558)
     assert curtois_bounds._gap(None, 558) is None
+    assert "dual smoothing 0.5," in md
+    out = CliRunner().invoke(curtois_bounds.app, [
+        "--instances", "2", "--time-limit", "30", "--against", str(against),
+        "--out", str(tmp_path), "--smoothing", "0"])
+    assert out.exit_code == 0, out.output
+    md = (tmp_path / "curtois_bounds.md").read_text()
+    assert "| Instance2 | 14 | 14 | 828 | yes |" in md and "dual smoothing 0 (off)" in md
 
 
 @pytest.mark.parametrize("name, expected", [
