@@ -110,7 +110,7 @@ class Row:
 
 
 def run_one(path: str, time_limit: float, workers: int, seed: int,
-            solutions: Path | None = None) -> Row:
+            solutions: Path | None = None, weekends_first: bool = False) -> Row:
     """Solve one instance (in a worker process) and score it with the checker."""
     from constraints.checker import check_roster
     from instances.curtois import curtois_profile, read_curtois, write_solution_csv
@@ -120,7 +120,8 @@ def run_one(path: str, time_limit: float, workers: int, seed: int,
     inst = read_curtois(path)
     prof = curtois_profile()
     t0 = time.monotonic()
-    res = solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    res = solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
+                                         weekends_first=weekends_first))
     wall = time.monotonic() - t0
     obj = viol = None
     hist: list[tuple[float, float]] = [(t, o) for t, o, _ in res.history]
@@ -141,12 +142,13 @@ def run_one(path: str, time_limit: float, workers: int, seed: int,
 
 
 def run_batch(folder: Path, names: list[str], time_limit: float, workers: int, jobs: int,
-              seed: int = 0, on_row=None, solutions: Path | None = None) -> list[Row]:
+              seed: int = 0, on_row=None, solutions: Path | None = None,
+              weekends_first: bool = False) -> list[Row]:
     bk, pub = best_known(folder), published_1h(folder)
     rows: list[Row] = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futs = {pool.submit(run_one, str(folder / f"{n}.txt"), time_limit, workers, seed,
-                            solutions): n
+                            solutions, weekends_first): n
                 for n in names}
         for fut in as_completed(futs):
             n = futs[fut]
@@ -268,7 +270,9 @@ def write_tables(rows: list[Row], out: Path, stem: str,
                  f"machine: {rows[0].machine if rows else ''}.")
     if events:
         lines += ["", "Where the gains came from (`lns:<kind>`: the LNS's rounds of that kind; "
-                  "`highs`: HiGHS beside the LNS; `sweep`: one-person sweeps; events in "
+                  "`highs`: HiGHS beside the LNS; `sweep`: one-person sweeps; `weekends:…`: the "
+                  "first stage, planned with whole weekends (scheduler/weekends_first.py); "
+                  "events in "
                   f"[{stem}_events.csv]({stem}_events.csv)):", "", *sources_table(events)]
         write_events(events, out / f"{stem}_events.csv")
     md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -320,6 +324,9 @@ def main(
     seed: int = 0,
     solutions: Annotated[Path | None, typer.Option(
         help="Folder to keep each instance's roster in (InstanceN.csv)")] = None,
+    weekends_first: Annotated[bool, typer.Option(
+        help="Plan under whole weekends first where the weekends bind "
+             "(scheduler/weekends_first.py)")] = False,
 ) -> None:
     folder, available = select_instances(data, instances)
     typer.echo(f"{len(available)} instances, {time_limit:g} s each, {workers} workers, "
@@ -341,7 +348,7 @@ def main(
         write_tables(sorted(done, key=lambda x: instance_number(x.instance)), out, stem, events)
 
     run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show,
-              solutions=solutions)
+              solutions=solutions, weekends_first=weekends_first)
     rows = sorted(done, key=lambda x: instance_number(x.instance))
     csv_path, md_path = write_tables(rows, out, stem, events)
     plot(rows, out / f"{stem}.png")

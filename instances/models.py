@@ -278,6 +278,10 @@ class RuleSet(Model):
     block_strong_over: int = 55 * 60
     # soft 7: weekends
     free_weekends_per_3_weeks: int = 1
+    # hard where set: a weekend is worked whole or not at all (constraints/complete_weekends.py);
+    # a unit may ask for it, and a weekends-first solve sets it for its first stage
+    # (scheduler/weekends_first.py)
+    complete_weekends: bool = False
     # soft 8: same shift in a row
     max_same_shift_in_row: int = 3
     # wishes

@@ -140,6 +140,9 @@ class SolveOptions:
     stop: Callable[[], bool] | None = None  # polled during the solve: True cancels it, and the
     # best roster so far is returned
     keep_best: bool = False  # Progress.roster gives the best roster so far (costs a little)
+    # plan under whole weekends first where the weekends bind (scheduler/weekends_first.py;
+    # measured, not a default)
+    weekends_first: bool = False
 
 
 def _build(inst: Instance, profile: Profile, opts: SolveOptions, **kw) -> EncodeContext:
@@ -688,6 +691,10 @@ def solve(instance: Instance, profile: Profile, options: SolveOptions | None = N
         from scheduler.decompose import solve_decomposed
 
         return solve_decomposed(instance, profile, opts, progress, jobs=opts.jobs)
+    from scheduler import weekends_first
+
+    if weekends_first.applies(instance, opts):
+        return weekends_first.solve_weekends_first(instance, profile, opts, progress, solve)
     t0 = time.monotonic()
     parts = components(instance)
     sizes = [max(1, len(emps)) for _, emps in parts]
