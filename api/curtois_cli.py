@@ -67,6 +67,9 @@ def solve_cmd(
         "--two-phase/--one-phase",
         help="Build a valid roster first, then improve it by LNS (default: by model size, as "
              "the batch runner)")] = None,
+    weekends_first: Annotated[bool, typer.Option(
+        help="Where the weekends' cover outruns what the staff may work at weekends, plan the "
+             "first half of the time with whole weekends, then without")] = False,
     prove: Annotated[float, typer.Option(
         help="After the solve, seconds of column generation to prove a lower bound and print "
              "how far the roster can be from the best possible (0: off)")] = 0.0,
@@ -84,7 +87,8 @@ def solve_cmd(
                   f"{len(inst.shift_types)} shift types, {inst.n_days} days; "
                   f"{time_limit:g} s, {workers} workers, seed {seed}")
     res = solve_with_bar(console, inst, prof, SolveOptions(
-        time_limit=time_limit, workers=workers, seed=seed, two_phase=two_phase))
+        time_limit=time_limit, workers=workers, seed=seed, two_phase=two_phase,
+        weekends_first=weekends_first))
     if not res.ok or res.roster is None:
         err_console.print(f"[bold red]No solution: {res.status}[/] after {res.wall_time:.1f} s "
                           "(give more time with --time-limit).")

@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from scheduler.solve import Progress, SolveOptions, SolveResult
 
 # The first stage's share of the time budget. Off by default (SolveOptions.weekends_first):
-# Curtois Instance18 at 600 s on 2 cores, seeds 0-2, gave 4776, 4766 and 4871 against 4772-4779
-# without it, and Instances 16 and 17 the same as without (benchmarks/README.md, thirty-fifth
-# session).
+# Curtois Instance18 at 600 s on 2 cores, seeds 0-2, gave 4776, 4766 and 4871 against 4775, 4779
+# and 4878 without it (inside the runs' spread), Instances 16 and 17 the same as without
+# (benchmarks/README.md, thirty-fifth session).
 SHARE = 0.5
 PREFIX = "weekends:"  # stage one's events, so the gains table tells them apart
 

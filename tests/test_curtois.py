@@ -631,6 +631,16 @@ def test_cli_solve_and_check(tmp_path):
     assert "A: works on 1.1. despite an absence" in r.stdout
 
 
+def test_cli_solve_weekends_first(tmp_path):
+    """Instance1's weekends bind (20 weekend shifts asked, 16 allowed): half the time under
+    whole weekends, the rest on the instance; the optimum all the same."""
+    src = bench_file("Instance1")
+    r = run("curtois", "solve", str(src), "--time-limit", "6", "--weekends-first",
+            "--out", str(tmp_path / "sol.csv"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Checker: objective 607" in r.stdout and "weekends:" in r.stdout
+
+
 def test_cli_bad_input_exit_2_without_traceback(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text(TEXT.replace("E,480,", "E,abc,"))
