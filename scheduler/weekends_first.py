@@ -80,11 +80,13 @@ def solve_weekends_first(instance: Instance, profile: Profile, opts: SolveOption
     first = solve(strict, profile, replace(opts, time_limit=total * SHARE),
                   relay(0.0, False))
     offset = time.monotonic() - t0
-    if not first.ok or first.roster is None or (opts.stop and opts.stop()):
-        # no roster under whole weekends (or cancelled): the real instance, in the time left
+    if not first.ok or first.roster is None:
+        # no roster under whole weekends: the real instance, in the time left
         rest = solve(instance, profile, replace(opts, time_limit=max(1.0, total - offset)),
                      relay(offset, True))
-        return _joined(first, rest, offset, t0) if first.ok else _shifted(rest, offset, t0)
+        return _shifted(rest, offset, t0)
+    if opts.stop and opts.stop():  # cancelled: stage one's roster is the answer
+        return _joined(first, None, offset, t0)
     rest = solve(instance, profile, replace(opts, time_limit=max(1.0, total - offset),
                                             hint=first.roster), relay(offset, True))
     return _joined(first, rest, offset, t0)
@@ -96,16 +98,20 @@ def _shifted(res: SolveResult, offset: float, t0: float) -> SolveResult:
                    events=[(t + offset, ev, o) for t, ev, o in res.events])
 
 
-def _joined(first: SolveResult, rest: SolveResult, offset: float, t0: float) -> SolveResult:
-    """Stage two's result, with stage one's rosters before it (their bounds dropped: they
-    bound the restricted problem only) and the better roster of the two."""
-    history = [(t, o, float("nan")) for t, o, _b in first.history] \
-        + [(t + offset, o, b) for t, o, b in rest.history]
+def _joined(first: SolveResult, rest: SolveResult | None, offset: float,
+            t0: float) -> SolveResult:
+    """Stage two's result, with stage one's rosters before it (their bounds dropped, HiGHS's
+    too: they bound the restricted problem only) and the better roster of the two."""
+    history = [(t, o, float("nan")) for t, o, _b in first.history]
     events = [(t, ev if ev.startswith("highs:") else PREFIX + ev, o)
-              for t, ev, o in first.events] + [(t + offset, ev, o) for t, ev, o in rest.events]
-    out = replace(rest, wall_time=time.monotonic() - t0, history=history, events=sorted(events))
-    if not rest.ok or (first.objective is not None and rest.objective is not None
-                       and first.objective < rest.objective):
+              for t, ev, o in first.events if ev != "highs:bound"]
+    if rest is not None:
+        history += [(t + offset, o, b) for t, o, b in rest.history]
+        events += [(t + offset, ev, o) for t, ev, o in rest.events]
+    out = replace(rest or first, wall_time=time.monotonic() - t0, history=history,
+                  events=sorted(events))
+    if rest is None or not rest.ok or (first.objective is not None and rest.objective is not None
+                                       and first.objective < rest.objective):
         out = replace(out, status="FEASIBLE", roster=first.roster, objective=first.objective,
                       bound=None)
     return out

@@ -126,6 +126,14 @@ def test_solve_goes_weekends_first_and_reports_only_the_real_bounds():
     assert [p.elapsed for p in seen] == sorted(p.elapsed for p in seen)
 
 
+def test_cancelled_in_stage_one_hands_back_its_roster_without_its_bound():
+    inst = _binding()
+    res = solve(inst, curtois_profile(), replace(WF, time_limit=30, stop=lambda: True))
+    assert res.ok and res.bound is None and res.wall_time < 20
+    assert check_roster(inst, res.roster, curtois_profile()).violations == []
+    assert res.events and all(ev.startswith(weekends_first.PREFIX) for _t, ev, _o in res.events)
+
+
 def test_no_roster_under_whole_weekends_falls_back_to_the_instance():
     inst = _binding(sunday_off=True)
     assert weekends_first.applies(inst, WF)
