@@ -279,10 +279,24 @@ def write_tables(rows: list[Row], out: Path, stem: str,
     return csv_path, md_path
 
 
-def plot(rows: list[Row], path: Path) -> None:
+def history_of(row: Row, events: list[Event] | None) -> list[tuple[float, float]]:
+    """The row's objective over time; where the table kept none (a row read back from a CSV),
+    the better rosters of its events, so a merged table's plot still draws every row it can."""
+    if row.history or not events:
+        return list(row.history)
+    out: list[tuple[float, float]] = []
+    for t, ev, obj in sorted(events):
+        if not ev.startswith("highs:") and (not out or obj < out[-1][1]):
+            out.append((t, obj))
+    return out
+
+
+def plot(rows: list[Row], path: Path, events: dict[str, list[Event]] | None = None) -> None:
     from benchmarks.plotting import Series, objective_over_time
 
-    objective_over_time([Series(r.instance, r.history, r.wall_s, r.best_known) for r in rows],
+    events = events or {}
+    objective_over_time([Series(r.instance, history_of(r, events.get(r.instance)), r.wall_s,
+                                r.best_known) for r in rows],
                         path, ylabel="objective / best known", log_y=True, reference=1.0,
                         title="Curtois & Qu benchmark: objective over time")
 
@@ -327,7 +341,22 @@ def main(
     weekends_first: Annotated[bool, typer.Option(
         help="Plan under whole weekends first where the weekends bind "
              "(scheduler/weekends_first.py)")] = False,
+    replot: Annotated[bool, typer.Option(
+        help="Solve nothing: redraw the plots of the table in --out from its CSV and events "
+             "(after rows were merged in from other runs)")] = False,
 ) -> None:
+    if replot:
+        stem = f"curtois_{time_limit:g}s"
+        rows = read_rows(out / f"{stem}.csv")
+        if not rows:
+            typer.echo(f"No table to redraw: {out / (stem + '.csv')} is missing or empty",
+                       err=True)
+            raise typer.Exit(2)
+        events = read_events(out / f"{stem}_events.csv")
+        plot(rows, out / f"{stem}.png", events)
+        plot_sources(rows, events, out / f"{stem}_sources.png")
+        typer.echo(f"Redrew {out / (stem + '.png')} and {out / (stem + '_sources.png')}")
+        return
     folder, available = select_instances(data, instances)
     typer.echo(f"{len(available)} instances, {time_limit:g} s each, {workers} workers, "
                f"{jobs} at a time; {machine()}")
@@ -351,7 +380,7 @@ def main(
               solutions=solutions, weekends_first=weekends_first)
     rows = sorted(done, key=lambda x: instance_number(x.instance))
     csv_path, md_path = write_tables(rows, out, stem, events)
-    plot(rows, out / f"{stem}.png")
+    plot(rows, out / f"{stem}.png", events)
     plot_sources(rows, events, out / f"{stem}_sources.png")
     typer.echo(f"Wrote {csv_path}, {md_path}, {out / (stem + '.png')}")
 

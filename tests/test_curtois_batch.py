@@ -73,3 +73,34 @@ def test_batch_keeps_events_rosters_and_a_partial_rerun_keeps_the_others(tmp_pat
     assert set(kept) == {"Instance1", "Instance2"}
     assert kept["Instance2"] == [(float(e["t_s"]), e["event"], float(e["objective"]))
                                  for e in events if e["instance"] == "Instance2"]
+
+
+def _row(name: str, history=()) -> cb.Row:
+    return cb.Row(instance=name, staff=8, days=14, status="FEASIBLE", objective=610, bound=None,
+                  best_known=607, gap_to_best_pct=0.5, time_to_best_s=3.0, wall_s=10.0,
+                  hard_violations=0, workers=2, time_limit_s=10.0, history=list(history))
+
+
+def test_history_falls_back_on_the_better_rosters_of_the_events():
+    events = [(0.5, "start", 900.0), (2.0, "highs:gate", 900.0), (3.0, "lns:window", 610.0),
+              (2.5, "lns:block", 700.0), (4.0, "highs:bound", 650.0)]
+    assert cb.history_of(_row("Instance1"), events) == [(0.5, 900.0), (2.5, 700.0),
+                                                        (3.0, 610.0)]
+    kept = [(1.0, 800.0)]
+    assert cb.history_of(_row("Instance1", kept), events) == kept
+    assert cb.history_of(_row("Instance1"), None) == []
+
+
+def test_replot_redraws_a_merged_table_without_solving_and_keeps_its_text(tmp_path):
+    missing = CliRunner().invoke(cb.app, ["--replot", "--time-limit", "10", "--out",
+                                          str(tmp_path)])
+    assert missing.exit_code == 2 and "No table to redraw" in missing.output
+    events = {"Instance1": [(0.5, "start", 900.0), (3.0, "lns:window", 610.0)]}
+    cb.write_tables([_row("Instance1"), _row("Instance2")], tmp_path, "curtois_10s", events)
+    md = tmp_path / "curtois_10s.md"
+    md.write_text(md.read_text() + "A footnote written by hand.\n")
+    run = CliRunner().invoke(cb.app, ["--replot", "--time-limit", "10", "--out", str(tmp_path)])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "curtois_10s.png").stat().st_size > 0
+    assert (tmp_path / "curtois_10s_sources.png").stat().st_size > 0
+    assert md.read_text().endswith("A footnote written by hand.\n")
