@@ -12,7 +12,9 @@ rosters took off), `curtois_<T>s_events.csv` (every better roster with where it 
 HiGHS's turns beside the LNS), `curtois_<T>s.png` (objective relative to the best known value
 over time) and `curtois_<T>s_sources.png` (per instance, each better roster coloured by its
 source). `--solutions DIR` keeps each instance's roster as `InstanceN.csv`
-(`employee,day,shift`), to be checked with `roster curtois check`.
+(`employee,day,shift`), to be checked with `roster curtois check`. `--replot` solves nothing and
+redraws the plots of the table in `--out` (after rows were merged in from other runs; a row read
+back from the CSV draws its better rosters from the events table).
 """
 
 from __future__ import annotations
