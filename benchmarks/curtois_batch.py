@@ -31,7 +31,7 @@ from typing import Annotated
 
 import typer
 
-from scheduler.gains import Event, gains
+from scheduler.gains import Event, better_rosters, gains
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -286,11 +286,7 @@ def history_of(row: Row, events: list[Event] | None) -> list[tuple[float, float]
     the better rosters of its events, so a merged table's plot still draws every row it can."""
     if row.history or not events:
         return list(row.history)
-    out: list[tuple[float, float]] = []
-    for t, ev, obj in sorted(events):
-        if not ev.startswith("highs:") and (not out or obj < out[-1][1]):
-            out.append((t, obj))
-    return out
+    return [(t, obj) for t, _ev, obj in better_rosters(events)]
 
 
 def plot(rows: list[Row], path: Path, events: dict[str, list[Event]] | None = None) -> None:

@@ -8,6 +8,7 @@ and the CLI, so a closing note can say which technique took which part of the ob
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 Event = tuple[float, str, float]  # seconds from the solve's start, event, objective
 
@@ -25,22 +26,29 @@ class Gains:
         return sorted(self.by_source.items(), key=lambda kv: -kv[1][1])
 
 
+def better_rosters(events: list[Event]) -> list[Event]:
+    """The rosters of a solve's events in time order, each better than the one before (the first
+    roster included); HiGHS's turns left out."""
+    out: list[Event] = []
+    for t, ev, obj in sorted(events):
+        if not ev.startswith("highs:") and (not out or obj < out[-1][2]):
+            out.append((t, ev, obj))
+    return out
+
+
 def gains(events: list[Event]) -> Gains:
     """Each better roster's gain over the best before it, summed by where it came from."""
     g = Gains()
-    best = float("inf")
-    for t, ev, obj in sorted(events):
-        if ev.startswith("highs:"):
-            if ev != "highs:bound":
-                g.turns[ev[6:]] = g.turns.get(ev[6:], 0) + 1
-            continue
-        if g.first is None:
-            g.first, best = (t, ev, obj), obj
-        elif obj < best:
-            c = g.by_source.setdefault(ev, [0, 0.0])
-            c[0] += 1
-            c[1] += best - obj
-            best = obj
+    for _t, ev, _obj in events:
+        if ev.startswith("highs:") and ev != "highs:bound":
+            g.turns[ev[6:]] = g.turns.get(ev[6:], 0) + 1
+    better = better_rosters(events)
+    if better:
+        g.first = better[0]
+    for (_t0, _e0, before), (_t, ev, obj) in pairwise(better):
+        c = g.by_source.setdefault(ev, [0, 0.0])
+        c[0] += 1
+        c[1] += before - obj
     return g
 
 
