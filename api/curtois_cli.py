@@ -70,6 +70,10 @@ def solve_cmd(
     weekends_first: Annotated[bool, typer.Option(
         help="Where the weekends' cover outruns what the staff may work at weekends, plan the "
              "first half of the time with whole weekends, then without")] = False,
+    polish: Annotated[bool | None, typer.Option(
+        "--polish/--no-polish",
+        help="Late in the solve, HiGHS over half of the period and every weekend day, from "
+             "the best roster (default: where the solver's tuning asks for it)")] = None,
     prove: Annotated[float, typer.Option(
         help="After the solve, seconds of column generation to prove a lower bound and print "
              "how far the roster can be from the best possible (0: off)")] = 0.0,
@@ -88,7 +92,7 @@ def solve_cmd(
                   f"{time_limit:g} s, {workers} workers, seed {seed}")
     res = solve_with_bar(console, inst, prof, SolveOptions(
         time_limit=time_limit, workers=workers, seed=seed, two_phase=two_phase,
-        weekends_first=weekends_first))
+        weekends_first=weekends_first, polish=polish))
     if not res.ok or res.roster is None:
         err_console.print(f"[bold red]No solution: {res.status}[/] after {res.wall_time:.1f} s "
                           "(give more time with --time-limit).")

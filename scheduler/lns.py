@@ -412,9 +412,24 @@ class _Search:
         sp.solution_hint.values.extend(best)
         return sub
 
-    def adopt(self, vals: list[int], on_improve: Callable[[int, list[int]], None] | None
-              ) -> bool:
-        """A complete assignment from a side search: the incumbent if it is better."""
+    def day_costs(self) -> list[float]:
+        """Per day, what the incumbent pays there: each paid term's cost spread evenly over its
+        days (terms tied to no day left out)."""
+        if self.structure is None:
+            self.structure = Structure(self.ctx.model, self.cells, self.n_emp, self.n_days)
+        out = [0.0] * self.n_days
+        costs = self.term_costs(self.best)
+        for (_owner, lo, hi), c in zip(self._terms["anchor"], costs.tolist(), strict=True):
+            lo, hi = max(0, lo), min(self.n_days - 1, hi)
+            if c > 0 and lo <= hi:
+                for d in range(lo, hi + 1):
+                    out[d] += c / (hi - lo + 1)
+        return out
+
+    def adopt(self, vals: list[int], on_improve: Callable[[int, list[int]], None] | None,
+              kind: str = "highs") -> bool:
+        """A complete assignment from a side search (`kind`: which): the incumbent if it is
+        better."""
         if self.objective(vals) >= self.best_obj:
             return False
         self.best, self.best_obj = vals, self.objective(vals)
@@ -422,7 +437,7 @@ class _Search:
         self.stats.improved += 1
         self.stats.side += 1
         truth = self.truth(vals)
-        self.stats.events.append((self.improved_at, "highs", truth))
+        self.stats.events.append((self.improved_at, kind, truth))
         if on_improve:
             on_improve(truth, vals)
         return True
@@ -532,9 +547,13 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
                     and (floor[0] is None or search.best_obj > floor[0])
                     and not (stop and stop()) and not finished())
 
-        def offer(values: list[int]) -> bool:
+        def offer(values: list[int], kind: str = "highs") -> bool:
             with search.lock:
-                return search.adopt(values, on_improve)
+                return search.adopt(values, on_improve, kind)
+
+        def day_costs() -> list[float]:
+            with search.lock:
+                return search.day_costs()
 
         def prove(bound: int) -> None:
             with search.lock:
@@ -556,11 +575,12 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             with search.lock:
                 return ctx.model.Clone()
 
-        def loop(rng: random.Random) -> None:
+        def loop(rng: random.Random, until: float | None = None) -> None:
+            """Rounds until the LNS ends (or, for the side's thread, until `until`)."""
             with search.lock:
                 models = search.builder()
                 pair_models = search.pair_builder()
-            while running():
+            while running() and (until is None or time.monotonic() < until):
                 if link is not None and link.hold.is_set():
                     # the side search has the better chance: the machine to itself (on these
                     # 2 cores HiGHS's root took 60 s alone, 117 s beside the rounds)
@@ -601,7 +621,8 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
 
         rngs = [random.Random(seed * 7919 + t) for t in range(threads)]
         link = SideLink(incumbent, offer, running, prove, clone,
-                        [var.index for var in ctx.x.values()], t_end, improved_at) \
+                        [var.index for var in ctx.x.values()], t_end, improved_at,
+                        rounds=lambda until: loop(rngs[0], until), day_costs=day_costs) \
             if side and threads > 1 else None
         if threads == 1:
             loop(rngs[0])

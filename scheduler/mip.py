@@ -232,16 +232,21 @@ class SideLink:
     """What a search beside the LNS may do: read the incumbent and when it last improved,
     offer a roster, ask whether the LNS still runs, report a proven bound, and ask the LNS's
     rounds to wait (`hold`, set and cleared by the side) while it has the better chance
-    (scheduler/lns.py makes one); `deadline` (time.monotonic()) is when the LNS ends."""
+    (scheduler/lns.py makes one); `deadline` (time.monotonic()) is when the LNS ends.
+    `rounds(until)` runs the LNS's rounds in the side's own thread until then (a side that
+    starts late); `day_costs()`: per day, what the incumbent pays there."""
 
     def __init__(self, best: Callable[[], tuple[int, list[int]]],
-                 offer: Callable[[list[int]], bool], running: Callable[[], bool],
+                 offer: Callable[..., bool], running: Callable[[], bool],
                  prove: Callable[[int], None], clone: Callable[[], cp_model.CpModel],
                  decisions: list[int], deadline: float,
-                 improved_at: Callable[[], float] = time.monotonic):
+                 improved_at: Callable[[], float] = time.monotonic,
+                 rounds: Callable[[float], None] | None = None,
+                 day_costs: Callable[[], list[float]] | None = None):
         self.best, self.offer, self.running, self.prove = best, offer, running, prove
         self.clone, self.decisions, self.deadline = clone, decisions, deadline
         self.improved_at = improved_at  # time.monotonic() of the incumbent's last improvement
+        self.rounds, self.day_costs = rounds, day_costs
         self.hold = threading.Event()
 
 

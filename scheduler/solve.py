@@ -115,6 +115,9 @@ UNIT_PAIR_SHARE = 0.85
 # no first roster in 90 s on 2 cores. Region-100 (4 units) at 60 s on 2 cores: one model 944 M
 # with 852 open shifts (first roster 24 s), decomposed 56.8 M with none (first roster 4.4 s).
 DECOMPOSE_ABOVE = 80
+# the side searches' better rosters, by source (scheduler/mip.py, scheduler/polish.py); the
+# LNS rounds' are "lns:<kind>"
+SIDE_KINDS = ("highs", "polish")
 
 
 @dataclass
@@ -143,6 +146,9 @@ class SolveOptions:
     # plan under whole weekends first where the weekends bind (scheduler/weekends_first.py;
     # measured, not a default)
     weekends_first: bool = False
+    # late in the LNS, HiGHS over half of the period and every weekend day
+    # (scheduler/polish.py); None: where the catalogue asks for it (`polish_from`/`polish_up_to`)
+    polish: bool | None = None
 
 
 def _build(inst: Instance, profile: Profile, opts: SolveOptions, **kw) -> EncodeContext:
@@ -206,7 +212,7 @@ LNS_BY_CATALOGUE: dict[str, dict] = {
                 "guide_up_to": 10_000, "plateau": True, "dive_share": 0.3,
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
                 "kinds": ("employees", "window", "block", "guided"),
-                "mip_from": 5000, "mip_up_to": 20_000},
+                "mip_from": 5000, "mip_up_to": 20_000, "polish_from": 0, "polish_up_to": 0},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -538,17 +544,20 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     budget = max(1.0, budget - (time.monotonic() - t1))
     round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
                                           len(start))
-    side = _mip_side(ctx, opts, guide and guide[1])
+    sides = [s for s in (_mip_side(ctx, opts, guide and guide[1]),
+                         _polish_side(ctx, opts, budget)) if s is not None]
+    side = _in_turn(sides) if sides else None
     best, obj, stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
                                on_improve=on_improve, round_limit=round_s, params=params,
                                stop=opts.stop, guide=guide and guide[0],
                                target=guide and guide[1], side=side, on_bound=on_bound,
                                **extra)
-    events.extend((t - t0, kind if kind == "highs" else f"lns:{kind}", done_obj + o)
+    events.extend((t - t0, kind if kind in SIDE_KINDS else f"lns:{kind}", done_obj + o)
                   for t, kind, o in stats.events)
-    if side is not None and side.started is not None:  # its rosters are "highs" above
-        events.extend((side.started - t0 + el, f"highs:{ev}", v)
-                      for el, ev, v in side.log if ev != "offered")
+    for sd in sides:  # their rosters are "highs" or "polish" above
+        if sd.started is not None:
+            events.extend((sd.started - t0 + el, f"highs:{ev}", v)
+                          for el, ev, v in sd.log if ev != "offered")
     if stats.bound is not None:
         proven[:] = [max(proven + [stats.bound])]
     out = [Assignment(employee=sub.employees[e].id, date=sub.days[d], shift=s, unit=u)
@@ -570,6 +579,34 @@ def _mip_side(ctx, opts: SolveOptions, known_bound: int | None):
     from scheduler.mip import MipSide
 
     return MipSide(known_bound=known_bound)
+
+
+def _polish_side(ctx, opts: SolveOptions, budget: float):
+    """The half-period polish (scheduler/polish.py) late in the LNS, where asked for or, by
+    default, where the catalogue asks for it (`polish_from` < decisions ≤ `polish_up_to`) and
+    there are two workers to share; else None."""
+    tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
+    wanted = opts.polish if opts.polish is not None else \
+        tuned.get("polish_from", 0) < len(ctx.x) <= tuned.get("polish_up_to", -1)
+    if opts.workers < 2 or not wanted:
+        return None
+    from scheduler.polish import PolishSide
+
+    by_day: list[list[int]] = [[] for _ in range(ctx.n_days)]
+    for (_e, d, _s, _u), var in ctx.x.items():
+        by_day[d].append(var.index)
+    weekend = {d for d, day in enumerate(ctx.instance.days) if day.weekday() >= 5}
+    return PolishSide(by_day, weekend, budget)
+
+
+def _in_turn(sides: list) -> Callable:
+    """One side search for the LNS that runs `sides` one after the other."""
+    def run(link) -> None:
+        for sd in sides:
+            if not link.running():
+                return
+            sd(link)
+    return run
 
 
 def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: float):

@@ -1,0 +1,126 @@
+"""Half-period polish: HiGHS over every employee on half of the period and every weekend day.
+
+Where the weekends' cover asks for more than the staff may work at weekends, the LNS stalls on
+rosters whose half-worked weekends none of its neighbourhoods can rearrange: a weekend given
+up here must be taken up there, by someone whose other weeks then change too, across the whole
+period (Curtois & Qu Instance18: 46 shortfalls, best known 43; benchmarks/README.md,
+thirty-fourth to thirty-sixth sessions). HiGHS, on the model with every employee free over half
+of the period and on every Saturday and Sunday and the rest fixed to the incumbent, solves that
+neighbourhood to optimality within minutes on one thread (its LP is strong there; CP-SAT proves
+not even a 16-day window with the weekends in 200 s), and from the stalled 4765 roster found
+4663 in 217 s. So, late in a long solve, one of the LNS's threads turns to this: the half
+where the incumbent pays more on weekdays first, then the other, for as long as a half still
+gains; the other thread's rounds go on beside it, and the thread goes back to rounds after.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from scheduler.mip import NotLinear, SideLink, highs_model, new_highs
+from scheduler.model import complete_values
+
+KIND = "polish"  # its rosters' source in the events and the gains table
+
+
+@dataclass
+class PolishSettings:
+    # the share of the LNS's budget at its end that goes to the polish (its start: the rest)
+    share: float = 0.4
+    # below this many seconds for it, HiGHS would not finish a half: no polish
+    min_s: float = 120.0
+    options: dict[str, float] = field(default_factory=dict)  # HiGHS's own, by name
+
+
+class PolishSide:
+    """A side search for `scheduler/lns.py improve`: LNS rounds in its thread until the polish's
+    share of the budget is left, then HiGHS over alternate halves of the period (with every
+    weekend day), each from the incumbent, until neither half gains or the LNS ends."""
+
+    def __init__(self, cells_by_day: list[list[int]], weekend: set[int], budget: float,
+                 settings: PolishSettings | None = None):
+        self.cells_by_day = cells_by_day  # per day, its decisions' variable indices
+        self.weekend = weekend
+        self.settings = settings or PolishSettings()
+        self.polish_s = self.settings.share * budget
+        self.log: list[tuple[float, str, float]] = []  # (elapsed, event, value)
+        self.started: float | None = None  # time.monotonic() the log's times count from
+
+    def halves(self, costs: list[float]) -> list[tuple[int, int]]:
+        """The period's two halves [lo, hi), the one where the incumbent pays more on
+        weekdays first (on weekend days both are free)."""
+        n = len(self.cells_by_day)
+        mid = n // 2
+        pair = [(0, mid), (mid, n)]
+
+        def paid(h: tuple[int, int]) -> float:
+            return sum(costs[d] for d in range(*h) if d not in self.weekend)
+        return sorted(pair, key=paid, reverse=True)
+
+    def __call__(self, link: SideLink) -> None:
+        if self.polish_s < self.settings.min_s or len(self.cells_by_day) < 2:
+            return
+        if link.rounds is not None:
+            link.rounds(link.deadline - self.polish_s)
+        self.started = time.monotonic()
+        order = self.halves(link.day_costs() if link.day_costs else [0.0] * len(self.cells_by_day))
+        stale, i = 0, 0
+        while stale < 2 and link.running():
+            gained = self.run_half(link, *order[i % 2])
+            if gained is None:
+                return
+            stale = 0 if gained else stale + 1
+            i += 1
+
+    def run_half(self, link: SideLink, lo: int, hi: int) -> bool | None:
+        """HiGHS over days [lo, hi) and every weekend day from the incumbent: whether it gave the
+        LNS a better roster; None where the model is not linear."""
+        import highspy
+
+        obj0, start = link.best()
+        model = link.clone()
+        proto = model.Proto()
+        for d, idxs in enumerate(self.cells_by_day):
+            if lo <= d < hi or d in self.weekend:
+                continue
+            for i in idxs:
+                dom = proto.variables[i].domain  # a decision's domain is [0, 1]
+                dom[0] = dom[1] = start[i]
+        try:
+            lp = highs_model(proto)
+        except NotLinear:
+            return None
+        t0 = self.started or time.monotonic()
+        self.log.append((time.monotonic() - t0, f"{KIND}:{lo}-{hi - 1}", float(obj0)))
+        h = new_highs()
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("time_limit", max(1.0, link.deadline - time.monotonic()))
+        for name, value in self.settings.options.items():
+            h.setOptionValue(name, value)
+        h.passModel(lp)
+        sol = highspy.HighsSolution()
+        sol.col_value = [float(v) for v in start]
+        sol.value_valid = True
+        h.setSolution(sol)
+        decisions = [i for idxs in self.cells_by_day for i in idxs]
+        gained = [False]
+
+        def improving(e) -> None:
+            x = e.data_out.mip_solution
+            values = complete_values(model, {i: int(round(x[i])) for i in decisions},
+                                     time_limit=10.0)
+            if values is not None and link.offer(values, KIND):
+                gained[0] = True
+
+        def interrupt(e) -> None:
+            if not link.running():
+                e.data_in.user_interrupt = True
+
+        h.cbMipImprovingSolution.subscribe(improving)
+        h.cbMipInterrupt.subscribe(interrupt)
+        h.run()
+        status = h.modelStatusToString(h.getModelStatus())
+        self.log.append((time.monotonic() - t0, f"{KIND}:{status}",
+                         float(h.getInfo().mip_dual_bound)))
+        return gained[0]

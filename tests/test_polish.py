@@ -1,0 +1,122 @@
+"""The half-period polish late in the LNS (scheduler/polish.py): HiGHS over half of the period
+and every weekend day, from the incumbent."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from constraints.checker import check_roster
+from instances.curtois import curtois_profile
+from instances.models import Assignment, Roster
+from scheduler.lns import ObjectiveEval, improve
+from scheduler.mip import SideLink
+from scheduler.model import build_model
+from scheduler.polish import KIND, PolishSettings, PolishSide
+from scheduler.solve import SolveOptions, _polish_side
+from tests.test_curtois import _bench_instance
+from tests.test_mip import _start
+
+WEEKEND = {5, 6, 12, 13}  # the test instances start on a Monday
+
+
+def _side(ctx, budget: float = 600.0, **settings) -> PolishSide:
+    by_day: list[list[int]] = [[] for _ in range(ctx.n_days)]
+    for (_e, d, _s, _u), var in ctx.x.items():
+        by_day[d].append(var.index)
+    return PolishSide(by_day, WEEKEND, budget, PolishSettings(**settings))
+
+
+def test_the_half_that_pays_more_on_weekdays_goes_first():
+    side = PolishSide([[] for _ in range(14)], WEEKEND, 600.0)
+    costs = [0.0] * 14
+    costs[9] = 5.0
+    assert side.halves(costs) == [(7, 14), (0, 7)]
+    costs[2] = 6.0
+    assert side.halves(costs) == [(0, 7), (7, 14)]
+    weekend_only = [0.0] * 14
+    weekend_only[12] = 50.0  # free in both halves: no reason to change the order
+    assert side.halves(weekend_only) == [(0, 7), (7, 14)]
+
+
+def _link(ctx, start: list[int], offered: list) -> SideLink:
+    score = ObjectiveEval(ctx)
+    best = [score(start), list(start)]
+
+    def offer(values: list[int], kind: str = "highs") -> bool:
+        if score(values) >= best[0]:
+            return False
+        best[:] = [score(values), values]
+        offered.append((kind, values))
+        return True
+
+    return SideLink(lambda: (best[0], list(best[1])), offer, lambda: True, lambda _b: None,
+                    ctx.model.Clone, [v.index for v in ctx.x.values()],
+                    time.monotonic() + 60.0)
+
+
+def test_a_half_frees_its_own_days_and_every_weekend_day_and_nothing_else():
+    inst = _bench_instance()
+    ctx = build_model(inst, curtois_profile())
+    start = _start(ctx)
+    offered: list = []
+    side = _side(ctx)
+    side.started = time.monotonic()
+    assert side.run_half(_link(ctx, start, offered), 0, 7) is True
+    kind, values = offered[-1]
+    assert kind == KIND
+    assert ObjectiveEval(ctx)(values) < ObjectiveEval(ctx)(start)
+    for (_e, d, _s, _u), var in ctx.x.items():
+        if 7 <= d and d not in WEEKEND:  # the other half's weekdays: as they were
+            assert values[var.index] == start[var.index]
+    changed = {d for (_e, d, _s, _u), var in ctx.x.items()
+               if values[var.index] != start[var.index]}
+    assert changed and changed <= set(range(7)) | WEEKEND
+    assert [ev for _t, ev, _v in side.log] == [f"{KIND}:0-6", f"{KIND}:Optimal"]
+
+
+def test_the_polish_starts_late_and_its_rosters_keep_every_rule():
+    inst = _bench_instance()
+    prof = curtois_profile()
+    ctx = build_model(inst, prof)
+    side = _side(ctx, budget=4.0, share=0.5, min_s=0.0)
+    t0 = time.monotonic()
+    values, obj, _stats = improve(ctx, _start(ctx), 4.0, workers=2, threads=2, side=side,
+                                  round_limit=0.3)
+    assert side.started is not None and side.started - t0 >= 1.8  # the rounds' half first
+    assert any(ev.startswith(f"{KIND}:") for _t, ev, _v in side.log)
+    roster = Roster(assignments=[
+        Assignment(employee=inst.employees[e].id, date=inst.days[d], shift=s, unit=u)
+        for (e, d, s, u), var in ctx.x.items() if values[var.index]])
+    rep = check_roster(inst, roster, prof)
+    assert rep.violations == [] and rep.objective == obj
+
+
+def test_no_polish_where_it_would_not_have_minutes():
+    inst = _bench_instance()
+    ctx = build_model(inst, curtois_profile())
+    side = _side(ctx, budget=60.0)  # 40 % of a minute: HiGHS would not finish a half
+    link = _link(ctx, _start(ctx), [])
+    side(link)
+    assert side.started is None and side.log == []
+
+
+def test_the_polish_runs_where_asked_for_or_where_the_catalogue_asks(monkeypatch):
+    solve_module = sys.modules["scheduler.solve"]  # the package re-exports solve()
+    ctx = build_model(_bench_instance(), curtois_profile())
+    n = len(ctx.x)
+    tuned = dict(solve_module.LNS_BY_CATALOGUE["curtois"])
+    monkeypatch.setitem(solve_module.LNS_BY_CATALOGUE, "curtois", tuned)
+    two = SolveOptions(workers=2)
+    tuned.update(polish_from=0, polish_up_to=0)
+    assert _polish_side(ctx, two, 600.0) is None
+    assert isinstance(_polish_side(ctx, SolveOptions(workers=2, polish=True), 600.0), PolishSide)
+    assert _polish_side(ctx, SolveOptions(workers=1, polish=True), 600.0) is None
+    tuned.update(polish_from=n - 1, polish_up_to=n)
+    side = _polish_side(ctx, two, 600.0)
+    assert isinstance(side, PolishSide) and side.weekend == WEEKEND
+    assert sorted(i for day in side.cells_by_day for i in day) == \
+        sorted(v.index for v in ctx.x.values())
+    assert _polish_side(ctx, SolveOptions(workers=2, polish=False), 600.0) is None
+    tuned.update(polish_from=n)
+    assert _polish_side(ctx, two, 600.0) is None
