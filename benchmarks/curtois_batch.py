@@ -273,7 +273,9 @@ def write_tables(rows: list[Row], out: Path, stem: str,
                  f"machine: {rows[0].machine if rows else ''}.")
     if events:
         lines += ["", "Where the gains came from (`lns:<kind>`: the LNS's rounds of that kind; "
-                  "`highs`: HiGHS beside the LNS; `sweep`: one-person sweeps; `weekends:…`: the "
+                  "`highs`: HiGHS beside the LNS; `polish`: HiGHS late in the solve over half "
+                  "of the period and every weekend day (scheduler/polish.py); `sweep`: "
+                  "one-person sweeps; `weekends:…`: the "
                   "first stage, planned with whole weekends (scheduler/weekends_first.py); "
                   "events in "
                   f"[{stem}_events.csv]({stem}_events.csv)):", "", *sources_table(events)]

@@ -575,12 +575,12 @@ def improve(ctx: EncodeContext, start: list[int], time_limit: float, *, workers:
             with search.lock:
                 return ctx.model.Clone()
 
-        def loop(rng: random.Random, until: float | None = None) -> None:
-            """Rounds until the LNS ends (or, for the side's thread, until `until`)."""
+        def loop(rng: random.Random, until: Callable[[], bool] | None = None) -> None:
+            """Rounds until the LNS ends (or, for the side's thread, until `until()` says)."""
             with search.lock:
                 models = search.builder()
                 pair_models = search.pair_builder()
-            while running() and (until is None or time.monotonic() < until):
+            while running() and not (until is not None and until()):
                 if link is not None and link.hold.is_set():
                     # the side search has the better chance: the machine to itself (on these
                     # 2 cores HiGHS's root took 60 s alone, 117 s beside the rounds)

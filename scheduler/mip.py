@@ -233,15 +233,15 @@ class SideLink:
     offer a roster, ask whether the LNS still runs, report a proven bound, and ask the LNS's
     rounds to wait (`hold`, set and cleared by the side) while it has the better chance
     (scheduler/lns.py makes one); `deadline` (time.monotonic()) is when the LNS ends.
-    `rounds(until)` runs the LNS's rounds in the side's own thread until then (a side that
-    starts late); `day_costs()`: per day, what the incumbent pays there."""
+    `rounds(until)` runs the LNS's rounds in the side's own thread until `until()` is true
+    (a side that starts late); `day_costs()`: per day, what the incumbent pays there."""
 
     def __init__(self, best: Callable[[], tuple[int, list[int]]],
                  offer: Callable[..., bool], running: Callable[[], bool],
                  prove: Callable[[int], None], clone: Callable[[], cp_model.CpModel],
                  decisions: list[int], deadline: float,
                  improved_at: Callable[[], float] = time.monotonic,
-                 rounds: Callable[[float], None] | None = None,
+                 rounds: Callable[[Callable[[], bool]], None] | None = None,
                  day_costs: Callable[[], list[float]] | None = None):
         self.best, self.offer, self.running, self.prove = best, offer, running, prove
         self.clone, self.decisions, self.deadline = clone, decisions, deadline

@@ -8,7 +8,8 @@ thirty-fourth to thirty-sixth sessions). HiGHS, on the model with every employee
 of the period and on every Saturday and Sunday and the rest fixed to the incumbent, solves that
 neighbourhood to optimality within minutes on one thread (its LP is strong there; CP-SAT proves
 not even a 16-day window with the weekends in 200 s), and from the stalled 4765 roster found
-4663 in 217 s. So, late in a long solve, one of the LNS's threads turns to this: the half
+4663 in 217 s. So, late in a long solve, one of the LNS's threads turns to this: once the
+incumbent has stalled (or, at the latest, with `share` of the LNS's budget left), the half
 where the incumbent pays more on weekdays first, then the other, for as long as a half still
 gains; the other thread's rounds go on beside it, and the thread goes back to rounds after.
 """
@@ -16,6 +17,7 @@ gains; the other thread's rounds go on beside it, and the thread goes back to ro
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.mip import NotLinear, SideLink, highs_model, new_highs
@@ -26,9 +28,12 @@ KIND = "polish"  # its rosters' source in the events and the gains table
 
 @dataclass
 class PolishSettings:
-    # the share of the LNS's budget at its end that goes to the polish (its start: the rest)
+    # the polish starts once the incumbent has not improved for `stall_s`, but not before
+    # `max_share` of the LNS's budget is left, and at the latest with `share` left
     share: float = 0.4
-    # below this many seconds for it, HiGHS would not finish a half: no polish
+    max_share: float = 0.6
+    stall_s: float = 45.0
+    # below this many seconds for it at the latest, HiGHS would not finish a half: no polish
     min_s: float = 120.0
     options: dict[str, float] = field(default_factory=dict)  # HiGHS's own, by name
 
@@ -43,7 +48,8 @@ class PolishSide:
         self.cells_by_day = cells_by_day  # per day, its decisions' variable indices
         self.weekend = weekend
         self.settings = settings or PolishSettings()
-        self.polish_s = self.settings.share * budget
+        self.polish_s = self.settings.share * budget  # at the latest
+        self.earliest_s = max(self.polish_s, self.settings.max_share * budget)
         self.log: list[tuple[float, str, float]] = []  # (elapsed, event, value)
         self.started: float | None = None  # time.monotonic() the log's times count from
 
@@ -62,7 +68,7 @@ class PolishSide:
         if self.polish_s < self.settings.min_s or len(self.cells_by_day) < 2:
             return
         if link.rounds is not None:
-            link.rounds(link.deadline - self.polish_s)
+            link.rounds(self._due(link))
         self.started = time.monotonic()
         order = self.halves(link.day_costs() if link.day_costs else [0.0] * len(self.cells_by_day))
         stale, i = 0, 0
@@ -72,6 +78,17 @@ class PolishSide:
                 return
             stale = 0 if gained else stale + 1
             i += 1
+
+    def _due(self, link: SideLink) -> Callable[[], bool]:
+        """Whether the polish should start now: the incumbent stalled, or time is short."""
+        latest = link.deadline - self.polish_s
+        earliest = link.deadline - self.earliest_s
+        stall = self.settings.stall_s
+
+        def due() -> bool:
+            now = time.monotonic()
+            return now >= latest or (now >= earliest and now - link.improved_at() >= stall)
+        return due
 
     def run_half(self, link: SideLink, lo: int, hi: int) -> bool | None:
         """HiGHS over days [lo, hi) and every weekend day from the incumbent: whether it gave the

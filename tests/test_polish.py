@@ -79,7 +79,7 @@ def test_the_polish_starts_late_and_its_rosters_keep_every_rule():
     inst = _bench_instance()
     prof = curtois_profile()
     ctx = build_model(inst, prof)
-    side = _side(ctx, budget=4.0, share=0.5, min_s=0.0)
+    side = _side(ctx, budget=4.0, share=0.5, max_share=0.5, min_s=0.0)
     t0 = time.monotonic()
     values, obj, _stats = improve(ctx, _start(ctx), 4.0, workers=2, threads=2, side=side,
                                   round_limit=0.3)
@@ -90,6 +90,25 @@ def test_the_polish_starts_late_and_its_rosters_keep_every_rule():
         for (e, d, s, u), var in ctx.x.items() if values[var.index]])
     rep = check_roster(inst, roster, prof)
     assert rep.violations == [] and rep.objective == obj
+
+
+def test_the_polish_starts_on_a_stall_but_not_before_its_largest_share_is_left():
+    side = PolishSide([[] for _ in range(14)], WEEKEND, 100.0,
+                      PolishSettings(share=0.4, max_share=0.6, stall_s=10.0))
+    now = time.monotonic()
+    last = [now]  # when the incumbent last improved
+
+    def link(deadline: float) -> SideLink:
+        return SideLink(lambda: (0, []), lambda *_a: False, lambda: True, lambda _b: None,
+                        lambda: None, [], deadline, improved_at=lambda: last[0])
+
+    assert not side._due(link(now + 70.0))()  # 70 s left: before the earliest start (60)
+    last[0] = now - 20.0  # stalled for 20 s
+    assert not side._due(link(now + 70.0))()
+    assert side._due(link(now + 55.0))()  # 55 s left, stalled: go
+    last[0] = now  # just improved
+    assert not side._due(link(now + 55.0))()
+    assert side._due(link(now + 39.0))()  # the latest start, 40 s left: go anyway
 
 
 def test_no_polish_where_it_would_not_have_minutes():
