@@ -10,8 +10,9 @@ neighbourhood to optimality within minutes on one thread (its LP is strong there
 not even a 16-day window with the weekends in 200 s), and from the stalled 4765 roster found
 4663 in 217 s. So, late in a long solve, one of the LNS's threads turns to this: once the
 incumbent has stalled (or, at the latest, with `share` of the LNS's budget left), the half
-where the incumbent pays more on weekdays first, then the other, for as long as a half still
-gains; the other thread's rounds go on beside it, and the thread goes back to rounds after.
+where the incumbent pays more on weekdays first, then the other, each until HiGHS proves it
+or gives nothing better for `patience_s`, for as long as a half or the LNS still gains; the
+other thread's rounds go on beside it, and the thread goes back to rounds after.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ class PolishSettings:
     stall_s: float = 45.0
     # below this many seconds for it at the latest, HiGHS would not finish a half: no polish
     min_s: float = 120.0
+    # a half ends once HiGHS has given no better roster for this long since it began or last
+    # gave one, and the other half goes on from the incumbent: on Instance18 HiGHS's first
+    # better roster came 44–66 s into a half, and a half proven optimal took 217 s for 5
+    patience_s: float = 90.0
     options: dict[str, float] = field(default_factory=dict)  # HiGHS's own, by name
 
 
@@ -71,12 +76,13 @@ class PolishSide:
             link.rounds(self._due(link))
         self.started = time.monotonic()
         order = self.halves(link.day_costs() if link.day_costs else [0.0] * len(self.cells_by_day))
-        stale, i = 0, 0
+        stale, i = 0, 0  # halves in a row that gave nothing from an incumbent no one moved
         while stale < 2 and link.running():
+            before = link.best()[0]
             gained = self.run_half(link, *order[i % 2])
             if gained is None:
                 return
-            stale = 0 if gained else stale + 1
+            stale = 0 if gained or link.best()[0] < before else stale + 1
             i += 1
 
     def _due(self, link: SideLink) -> Callable[[], bool]:
@@ -122,6 +128,8 @@ class PolishSide:
         h.setSolution(sol)
         decisions = [i for idxs in self.cells_by_day for i in idxs]
         gained = [False]
+        last = [time.monotonic()]  # the half's start, or its last better roster
+        tired = [False]  # ended for want of a better roster within `patience_s`
 
         def improving(e) -> None:
             x = e.data_out.mip_solution
@@ -129,15 +137,19 @@ class PolishSide:
                                      time_limit=10.0)
             if values is not None and link.offer(values, KIND):
                 gained[0] = True
+                last[0] = time.monotonic()
 
         def interrupt(e) -> None:
             if not link.running():
+                e.data_in.user_interrupt = True
+            elif time.monotonic() - last[0] > self.settings.patience_s:
+                tired[0] = True
                 e.data_in.user_interrupt = True
 
         h.cbMipImprovingSolution.subscribe(improving)
         h.cbMipInterrupt.subscribe(interrupt)
         h.run()
-        status = h.modelStatusToString(h.getModelStatus())
+        status = "patience" if tired[0] else h.modelStatusToString(h.getModelStatus())
         self.log.append((time.monotonic() - t0, f"{KIND}:{status}",
                          float(h.getInfo().mip_dual_bound)))
         return gained[0]

@@ -139,3 +139,12 @@ def test_the_polish_runs_where_asked_for_or_where_the_catalogue_asks(monkeypatch
     assert _polish_side(ctx, SolveOptions(workers=2, polish=False), 600.0) is None
     tuned.update(polish_from=n)
     assert _polish_side(ctx, two, 600.0) is None
+
+
+def test_a_half_that_gives_nothing_for_its_patience_ends():
+    inst = _bench_instance()
+    ctx = build_model(inst, curtois_profile())
+    side = _side(ctx, patience_s=-1.0)  # out of patience at once
+    side.started = time.monotonic()
+    assert side.run_half(_link(ctx, _start(ctx), []), 0, 7) is False
+    assert side.log[-1][1] == f"{KIND}:patience"
