@@ -44,9 +44,10 @@ class PolishSettings:
 
 
 class PolishSide:
-    """A side search for `scheduler/lns.py improve`: LNS rounds in its thread until the polish's
-    share of the budget is left, then HiGHS over alternate halves of the period (with every
-    weekend day), each from the incumbent, until neither half gains or the LNS ends."""
+    """A side search for `scheduler/lns.py improve`: LNS rounds in its thread until the
+    incumbent stalls late in the budget (`_due`), then HiGHS over alternate halves of the period
+    (with every weekend day), each from the incumbent, until neither half nor the LNS gains or
+    the LNS ends."""
 
     def __init__(self, cells_by_day: list[list[int]], weekend: set[int], budget: float,
                  settings: PolishSettings | None = None):

@@ -606,6 +606,7 @@ def _in_turn(sides: list) -> Callable:
             if not link.running():
                 return
             sd(link)
+            link.hold.clear()  # a side's hold ends with it: the next one's rounds must run
     return run
 
 

@@ -148,3 +148,24 @@ def test_a_half_that_gives_nothing_for_its_patience_ends():
     side.started = time.monotonic()
     assert side.run_half(_link(ctx, _start(ctx), []), 0, 7) is False
     assert side.log[-1][1] == f"{KIND}:patience"
+
+
+def test_sides_run_in_turn_and_a_hold_ends_with_its_side():
+    """Instance17 has HiGHS on the whole model first and the polish after: a hold the first
+    leaves set must not keep the second's rounds (and the other thread's) waiting."""
+    from scheduler.solve import _in_turn
+
+    inst = _bench_instance()
+    ctx = build_model(inst, curtois_profile())
+    seen: list = []
+
+    def holding(link: SideLink) -> None:
+        link.hold.set()
+
+    def after(link: SideLink) -> None:
+        seen.append(link.hold.is_set())
+
+    _v, _o, stats = improve(ctx, _start(ctx), 2.0, workers=2, threads=2,
+                            side=_in_turn([holding, after]), round_limit=0.2)
+    assert seen == [False]
+    assert stats.rounds >= 3
