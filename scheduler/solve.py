@@ -206,13 +206,21 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # HiGHS's root proves 4040 by itself, and without it the LNS and HiGHS start 60 s earlier (600 s,
 # seed 0: 4041 at 429 s against 4041 at 530 s). Instance17 (5304) keeps it: its guided rounds
 # matter there (600 s without it: 6087 against 5772; benchmarks/README.md, twentieth session).
+# Late in the LNS, once it stalls, one thread runs HiGHS over every employee on half of the
+# period and every weekend day (scheduler/polish.py), on models of `polish_from`–`polish_up_to`
+# decisions: measured on Instance18 (4104) only, where the LNS stalls on half-worked weekends.
+# 600 s on 2 cores, seeds 0–2: 4762, 4859, 4661 against 4775, 4779, 4868 without
+# (benchmarks/README.md, thirty-seventh session). Instances 14 (3572) and 16 (2250) reach the
+# best known without it and 17 (5304) has HiGHS on the whole model beside its LNS: not measured
+# with it, so not given it.
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
                 "guide_up_to": 10_000, "plateau": True, "dive_share": 0.3,
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
                 "kinds": ("employees", "window", "block", "guided"),
-                "mip_from": 5000, "mip_up_to": 20_000, "polish_from": 0, "polish_up_to": 0},
+                "mip_from": 5000, "mip_up_to": 20_000,
+                "polish_from": 3600, "polish_up_to": 5000},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.

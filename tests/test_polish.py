@@ -127,6 +127,8 @@ def test_the_polish_runs_where_asked_for_or_where_the_catalogue_asks(monkeypatch
     tuned = dict(solve_module.LNS_BY_CATALOGUE["curtois"])
     monkeypatch.setitem(solve_module.LNS_BY_CATALOGUE, "curtois", tuned)
     two = SolveOptions(workers=2)
+    assert tuned["polish_from"] < 4104 <= tuned["polish_up_to"]  # Instance18: measured, a default
+    assert not tuned["polish_from"] < 3572 and not 5304 <= tuned["polish_up_to"]  # 14, 17: not
     tuned.update(polish_from=0, polish_up_to=0)
     assert _polish_side(ctx, two, 600.0) is None
     assert isinstance(_polish_side(ctx, SolveOptions(workers=2, polish=True), 600.0), PolishSide)
