@@ -198,11 +198,13 @@ def _flush_c_stdout() -> None:
         pass
 
 
-def new_highs():
-    """A `highspy.Highs` with its log off. HiGHS prints its banner ("Running HiGHS …") from C
-    when a process makes its first one, before any option can be set; in `roster curtois
-    solve` that line broke into the progress bar. So the first is made with stdout (fd 1) on
-    /dev/null for that moment."""
+def new_highs(threads: int = 1):
+    """A `highspy.Highs` with its log off, on `threads` threads. HiGHS prints its banner
+    ("Running HiGHS …") from C when a process makes its first one, before any option can be
+    set; in `roster curtois solve` that line broke into the progress bar. So the first is made
+    with stdout (fd 1) on /dev/null for that moment. The thread count is set on every one:
+    HiGHS starts one thread pool per process, and a later `run` asking for another count fails
+    at once ("Not Set"), which a test run met after a default-threaded solve in its process."""
     import highspy
 
     with _QUIET:
@@ -225,6 +227,7 @@ def new_highs():
                     pass
                 h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", threads)
     return h
 
 
@@ -271,8 +274,7 @@ class MipSide:
             lp = highs_model(model.Proto())
         except NotLinear:
             return
-        h = new_highs()
-        h.setOptionValue("threads", st.threads)
+        h = new_highs(st.threads)
         # HiGHS's own clock as well: its root cut loop (a minute or two) asks no callback
         h.setOptionValue("time_limit", max(1.0, link.deadline - time.monotonic()))
         for name, value in st.options.items():

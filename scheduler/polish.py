@@ -117,8 +117,7 @@ class PolishSide:
             return None
         t0 = self.started or time.monotonic()
         self.log.append((time.monotonic() - t0, f"{KIND}:{lo}-{hi - 1}", float(obj0)))
-        h = new_highs()
-        h.setOptionValue("threads", 1)
+        h = new_highs(1)
         h.setOptionValue("time_limit", max(1.0, link.deadline - time.monotonic()))
         for name, value in self.settings.options.items():
             h.setOptionValue(name, value)
@@ -149,7 +148,9 @@ class PolishSide:
 
         h.cbMipImprovingSolution.subscribe(improving)
         h.cbMipInterrupt.subscribe(interrupt)
-        h.run()
+        if h.run() == highspy.HighsStatus.kError:  # HiGHS would not start: no polish
+            self.log.append((time.monotonic() - t0, f"{KIND}:error", float(obj0)))
+            return None
         status = "patience" if tired[0] else h.modelStatusToString(h.getModelStatus())
         self.log.append((time.monotonic() - t0, f"{KIND}:{status}",
                          float(h.getInfo().mip_dual_bound)))

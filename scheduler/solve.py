@@ -209,8 +209,8 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # Late in the LNS, once it stalls, one thread runs HiGHS over every employee on half of the
 # period and every weekend day (scheduler/polish.py), on models of `polish_from`–`polish_up_to`
 # decisions: measured on Instance18 (4104) only, where the LNS stalls on half-worked weekends.
-# 600 s on 2 cores, seeds 0–2: 4762, 4859, 4661 against 4775, 4779, 4868 without
-# (benchmarks/README.md, thirty-seventh session). Instances 14 (3572) and 16 (2250) reach the
+# 600 s on 2 cores, seeds 0–2: 4762, 4859, 4661 against 4869, 4962, 4868 without it the same
+# day (benchmarks/README.md, thirty-seventh session). Instances 14 (3572) and 16 (2250) reach the
 # best known without it and 17 (5304) has HiGHS on the whole model beside its LNS: not measured
 # with it, so not given it.
 LNS_BY_CATALOGUE: dict[str, dict] = {

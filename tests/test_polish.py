@@ -171,3 +171,32 @@ def test_sides_run_in_turn_and_a_hold_ends_with_its_side():
                             side=_in_turn([holding, after]), round_limit=0.2)
     assert seen == [False]
     assert stats.rounds >= 3
+
+
+def test_a_half_highs_refuses_to_run_ends_the_polish_without_a_roster():
+    """HiGHS starts one thread pool per process; a run asking for another thread count fails.
+    In a fresh process (the pool is the process's), so the other tests' HiGHS keep theirs."""
+    import subprocess
+    from pathlib import Path
+
+    script = (
+        "import time\n"
+        "from instances.curtois import curtois_profile\n"
+        "from scheduler.mip import highs_model, new_highs\n"
+        "from scheduler.model import build_model\n"
+        "from tests.test_curtois import _bench_instance\n"
+        "from tests.test_polish import _link, _side, _start\n"
+        "ctx = build_model(_bench_instance(), curtois_profile())\n"
+        "h = new_highs(2)\n"
+        "h.passModel(highs_model(ctx.model.Proto()))\n"
+        "h.run()\n"
+        "side = _side(ctx)\n"
+        "side.started = time.monotonic()\n"
+        "offered = []\n"
+        "print(side.run_half(_link(ctx, _start(ctx), offered), 0, 7), offered,\n"
+        "      [ev for _t, ev, _v in side.log])\n")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "None [] ['polish:0-6', 'polish:error']"
