@@ -99,7 +99,7 @@ class PolishSide:
 
     def run_half(self, link: SideLink, lo: int, hi: int) -> bool | None:
         """HiGHS over days [lo, hi) and every weekend day from the incumbent: whether it gave the
-        LNS a better roster; None where the model is not linear."""
+        LNS a better roster; None where the model is not linear or HiGHS would not run."""
         import highspy
 
         obj0, start = link.best()
