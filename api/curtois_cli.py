@@ -74,6 +74,10 @@ def solve_cmd(
         "--polish/--no-polish",
         help="Late in the solve, HiGHS over half of the period and every weekend day, from "
              "the best roster (default: where the solver's tuning asks for it)")] = None,
+    mip: Annotated[bool | None, typer.Option(
+        "--mip/--no-mip",
+        help="HiGHS on the whole model beside the local search (default: where the solver's "
+             "tuning asks for it)")] = None,
     prove: Annotated[float, typer.Option(
         help="After the solve, seconds of column generation to prove a lower bound and print "
              "how far the roster can be from the best possible (0: off)")] = 0.0,
@@ -92,7 +96,7 @@ def solve_cmd(
                   f"{time_limit:g} s, {workers} workers, seed {seed}")
     res = solve_with_bar(console, inst, prof, SolveOptions(
         time_limit=time_limit, workers=workers, seed=seed, two_phase=two_phase,
-        weekends_first=weekends_first, polish=polish))
+        weekends_first=weekends_first, polish=polish, mip=mip))
     if not res.ok or res.roster is None:
         err_console.print(f"[bold red]No solution: {res.status}[/] after {res.wall_time:.1f} s "
                           "(give more time with --time-limit).")

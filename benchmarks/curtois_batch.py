@@ -113,7 +113,7 @@ class Row:
 
 def run_one(path: str, time_limit: float, workers: int, seed: int,
             solutions: Path | None = None, weekends_first: bool = False,
-            polish: bool | None = None) -> Row:
+            polish: bool | None = None, mip: bool | None = None) -> Row:
     """Solve one instance (in a worker process) and score it with the checker."""
     from constraints.checker import check_roster
     from instances.curtois import curtois_profile, read_curtois, write_solution_csv
@@ -124,7 +124,8 @@ def run_one(path: str, time_limit: float, workers: int, seed: int,
     prof = curtois_profile()
     t0 = time.monotonic()
     res = solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
-                                         weekends_first=weekends_first, polish=polish))
+                                         weekends_first=weekends_first, polish=polish,
+                                         mip=mip))
     wall = time.monotonic() - t0
     obj = viol = None
     hist: list[tuple[float, float]] = [(t, o) for t, o, _ in res.history]
@@ -146,12 +147,13 @@ def run_one(path: str, time_limit: float, workers: int, seed: int,
 
 def run_batch(folder: Path, names: list[str], time_limit: float, workers: int, jobs: int,
               seed: int = 0, on_row=None, solutions: Path | None = None,
-              weekends_first: bool = False, polish: bool | None = None) -> list[Row]:
+              weekends_first: bool = False, polish: bool | None = None,
+              mip: bool | None = None) -> list[Row]:
     bk, pub = best_known(folder), published_1h(folder)
     rows: list[Row] = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futs = {pool.submit(run_one, str(folder / f"{n}.txt"), time_limit, workers, seed,
-                            solutions, weekends_first, polish): n
+                            solutions, weekends_first, polish, mip): n
                 for n in names}
         for fut in as_completed(futs):
             n = futs[fut]
@@ -346,6 +348,10 @@ def main(
         "--polish/--no-polish",
         help="Late in the solve, HiGHS over half of the period and every weekend day "
              "(scheduler/polish.py; default: where the solver's tuning asks for it)")] = None,
+    mip: Annotated[bool | None, typer.Option(
+        "--mip/--no-mip",
+        help="HiGHS on the whole model beside the LNS (scheduler/mip.py; default: where the "
+             "solver's tuning asks for it)")] = None,
     replot: Annotated[bool, typer.Option(
         help="Solve nothing: redraw the plots of the table in --out from its CSV and events "
              "(after rows were merged in from other runs)")] = False,
@@ -382,7 +388,8 @@ def main(
         write_tables(sorted(done, key=lambda x: instance_number(x.instance)), out, stem, events)
 
     run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show,
-              solutions=solutions, weekends_first=weekends_first, polish=polish)
+              solutions=solutions, weekends_first=weekends_first, polish=polish,
+              mip=mip)
     rows = sorted(done, key=lambda x: instance_number(x.instance))
     csv_path, md_path = write_tables(rows, out, stem, events)
     plot(rows, out / f"{stem}.png", events)

@@ -149,6 +149,9 @@ class SolveOptions:
     # late in the LNS, HiGHS over half of the period and every weekend day
     # (scheduler/polish.py); None: where the catalogue asks for it (`polish_from`/`polish_up_to`)
     polish: bool | None = None
+    # HiGHS on the whole model beside the LNS (scheduler/mip.py); None: where the catalogue
+    # asks for it (`mip_from`/`mip_up_to`)
+    mip: bool | None = None
 
 
 def _build(inst: Instance, profile: Profile, opts: SolveOptions, **kw) -> EncodeContext:
@@ -574,15 +577,17 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
 
 
 def _mip_side(ctx, opts: SolveOptions, known_bound: int | None):
-    """HiGHS on the whole model beside the LNS (scheduler/mip.py), where the catalogue asks
-    for it (more than `mip_from` and up to `mip_up_to` decisions) and there are two workers to
-    share; else None. `known_bound`: the column generation's, if it ran, against which HiGHS's
-    own bound is judged (else its gap to the incumbent is). Not where the dive runs (up to
+    """HiGHS on the whole model beside the LNS (scheduler/mip.py), where asked for or, by
+    default, where the catalogue asks for it (more than `mip_from` and up to `mip_up_to`
+    decisions), and there are two workers to share; else None. `known_bound`: the column
+    generation's, if it ran, against which HiGHS's own bound is judged (else its gap to the
+    incumbent is). Not where the dive runs (up to
     5000 decisions): Instance8 (2158) came to 1308 at 600 s with HiGHS holding a worker for its
     first 150 s, against 1304 and 1305 without."""
     tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
-    if opts.workers < 2 or not tuned.get("mip_from", 0) < len(ctx.x) \
-            <= tuned.get("mip_up_to", -1):
+    wanted = opts.mip if opts.mip is not None else \
+        tuned.get("mip_from", 0) < len(ctx.x) <= tuned.get("mip_up_to", -1)
+    if opts.workers < 2 or not wanted:
         return None
     from scheduler.mip import MipSide
 

@@ -168,6 +168,10 @@ def test_highs_runs_beside_the_lns_only_on_models_the_dive_does_not_take():
     assert _mip_side(ctx(39_936), two, None) is None  # Instance13: too large for HiGHS
     assert _mip_side(ctx(10_452), SolveOptions(workers=1), None) is None
     assert _mip_side(ctx(10_452, "finnish"), two, None) is None
+    # asked for or asked against, the catalogue's range does not matter; one worker still does
+    assert isinstance(_mip_side(ctx(2158), SolveOptions(workers=2, mip=True), None), MipSide)
+    assert _mip_side(ctx(10_452), SolveOptions(workers=2, mip=False), 4040) is None
+    assert _mip_side(ctx(2158), SolveOptions(workers=1, mip=True), None) is None
 
 
 def test_highs_prints_no_banner():
