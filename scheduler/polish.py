@@ -12,7 +12,9 @@ not even a 16-day window with the weekends in 200 s), and from the stalled 4765 
 incumbent has stalled (or, at the latest, with `share` of the LNS's budget left), the half
 where the incumbent pays more on weekdays first, then the other, each until HiGHS proves it
 or gives nothing better for `patience_s`, for as long as a half or the LNS still gains; the
-other thread's rounds go on beside it, and the thread goes back to rounds after.
+other thread's rounds go on beside it, and the thread goes back to rounds after. Where HiGHS
+proves both halves with nothing to gain (Instance17: each in under 80 s), the windows grow to
+the first and last three quarters of the period (`PolishSettings.shares`) before it gives up.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ class PolishSettings:
     # gave one, and the other half goes on from the incumbent: on Instance18 HiGHS's first
     # better roster came 44–66 s into a half, and a half proven optimal took 217 s for 5
     patience_s: float = 90.0
+    # the windows' share of the period: halves first and, once HiGHS has proven both halves
+    # with nothing to gain and the LNS gains nothing either, the first and last three
+    # quarters. Instance17: both halves proven in 16–77 s, then nothing for minutes
+    # (benchmarks/README.md, thirty-eighth session)
+    shares: tuple[float, ...] = (0.5, 0.75)
     options: dict[str, float] = field(default_factory=dict)  # HiGHS's own, by name
 
 
@@ -47,7 +54,7 @@ class PolishSide:
     """A side search for `scheduler/lns.py improve`: LNS rounds in its thread until the
     incumbent stalls late in the budget (`_due`), then HiGHS over alternate halves of the period
     (with every weekend day), each from the incumbent, until neither half nor the LNS gains or
-    the LNS ends."""
+    the LNS ends; where both halves were proven, over larger windows the same way."""
 
     def __init__(self, cells_by_day: list[list[int]], weekend: set[int], budget: float,
                  settings: PolishSettings | None = None):
@@ -58,33 +65,61 @@ class PolishSide:
         self.earliest_s = max(self.polish_s, self.settings.max_share * budget)
         self.log: list[tuple[float, str, float]] = []  # (elapsed, event, value)
         self.started: float | None = None  # time.monotonic() the log's times count from
+        self.proven = False  # whether HiGHS proved the last window it ran
 
-    def halves(self, costs: list[float]) -> list[tuple[int, int]]:
-        """The period's two halves [lo, hi), the one where the incumbent pays more on
-        weekdays first (on weekend days both are free)."""
+    @property
+    def runs(self) -> bool:
+        """Whether it will run at all: with less than `min_s` for it, HiGHS would not finish a
+        half, and it only runs the LNS's rounds."""
+        return self.polish_s >= self.settings.min_s and len(self.cells_by_day) >= 2
+
+    def halves(self, costs: list[float], share: float = 0.5) -> list[tuple[int, int]]:
+        """The period's two halves [lo, hi) (with `share` > 0.5: its first and last `share`,
+        overlapping in the middle; with 1: the whole period alone), the one where the
+        incumbent pays more on weekdays first (on weekend days both are free)."""
         n = len(self.cells_by_day)
-        mid = n // 2
-        pair = [(0, mid), (mid, n)]
+        size = min(n, max(1, round(share * n)))
+        if size >= n:
+            return [(0, n)]
+        pair = [(0, size), (n - size, n)]
 
         def paid(h: tuple[int, int]) -> float:
             return sum(costs[d] for d in range(*h) if d not in self.weekend)
         return sorted(pair, key=paid, reverse=True)
 
     def __call__(self, link: SideLink) -> None:
-        if self.polish_s < self.settings.min_s or len(self.cells_by_day) < 2:
+        if not self.runs:
             return
         if link.rounds is not None:
             link.rounds(self._due(link))
         self.started = time.monotonic()
-        order = self.halves(link.day_costs() if link.day_costs else [0.0] * len(self.cells_by_day))
-        stale, i = 0, 0  # halves in a row that gave nothing from an incumbent no one moved
-        while stale < 2 and link.running():
+        n = len(self.cells_by_day)
+
+        def costs() -> list[float]:
+            return link.day_costs() if link.day_costs else [0.0] * n
+        shares = self.settings.shares
+        level = 0
+        order = self.halves(costs(), shares[0])
+        # windows in a row that gave nothing from an incumbent no one moved, and whether
+        # HiGHS proved each of them
+        stale, proven, i = 0, True, 0
+        while link.running():
             before = link.best()[0]
-            gained = self.run_half(link, *order[i % 2])
+            gained = self.run_half(link, *order[i % len(order)])
             if gained is None:
                 return
-            stale = 0 if gained or link.best()[0] < before else stale + 1
             i += 1
+            if gained or link.best()[0] < before:
+                stale, proven = 0, True
+                continue
+            stale, proven = stale + 1, proven and self.proven
+            if stale < len(order):
+                continue
+            if not proven or level + 1 >= len(shares):
+                return
+            level += 1  # every window of this size is proven: larger ones
+            order = self.halves(costs(), shares[level])
+            stale, proven, i = 0, True, 0
 
     def _due(self, link: SideLink) -> Callable[[], bool]:
         """Whether the polish should start now: the incumbent stalled, or time is short."""
@@ -99,7 +134,8 @@ class PolishSide:
 
     def run_half(self, link: SideLink, lo: int, hi: int) -> bool | None:
         """HiGHS over days [lo, hi) and every weekend day from the incumbent: whether it gave the
-        LNS a better roster; None where the model is not linear or HiGHS would not run."""
+        LNS a better roster (and in `proven`, whether HiGHS proved the window); None where the
+        model is not linear or HiGHS would not run."""
         import highspy
 
         obj0, start = link.best()
@@ -148,10 +184,12 @@ class PolishSide:
 
         h.cbMipImprovingSolution.subscribe(improving)
         h.cbMipInterrupt.subscribe(interrupt)
+        self.proven = False
         if h.run() == highspy.HighsStatus.kError:  # HiGHS would not start: no polish
             self.log.append((time.monotonic() - t0, f"{KIND}:error", float(obj0)))
             return None
         status = "patience" if tired[0] else h.modelStatusToString(h.getModelStatus())
+        self.proven = not tired[0] and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         self.log.append((time.monotonic() - t0, f"{KIND}:{status}",
                          float(h.getInfo().mip_dual_bound)))
         return gained[0]

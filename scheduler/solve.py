@@ -211,11 +211,13 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # matter there (600 s without it: 6087 against 5772; benchmarks/README.md, twentieth session).
 # Late in the LNS, once it stalls, one thread runs HiGHS over every employee on half of the
 # period and every weekend day (scheduler/polish.py), on models of `polish_from`–`polish_up_to`
-# decisions: measured on Instance18 (4104) only, where the LNS stalls on half-worked weekends.
-# 600 s on 2 cores, seeds 0–2: 4762, 4859, 4661 against 4869, 4962, 4868 without it the same
-# day (benchmarks/README.md, thirty-seventh session). Instances 14 (3572) and 16 (2250) reach the
-# best known without it and 17 (5304) has HiGHS on the whole model beside its LNS: not measured
-# with it, so not given it.
+# decisions: Instance18 (4104), where the LNS stalls on half-worked weekends (600 s on 2 cores,
+# seeds 0–2: 4762, 4859, 4661 against 4869, 4962, 4868 without it the same day;
+# benchmarks/README.md, thirty-seventh session), and Instance17 (5304), where it runs instead
+# of HiGHS on the whole model (`_mip_side`): there HiGHS found no roster in any run and held one
+# of the two threads; 600 s, seeds 0–2: 5772, 5775, 5762 against 5778, 5765 (thirty-fifth
+# session), 5873 (benchmarks/README.md, thirty-eighth session).
+# Instances 14 (3572) and 16 (2250) reach the best known without it: not given it.
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
@@ -223,7 +225,7 @@ LNS_BY_CATALOGUE: dict[str, dict] = {
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
                 "kinds": ("employees", "window", "block", "guided"),
                 "mip_from": 5000, "mip_up_to": 20_000,
-                "polish_from": 3600, "polish_up_to": 5000},
+                "polish_from": 3600, "polish_up_to": 6000},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -555,8 +557,9 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     budget = max(1.0, budget - (time.monotonic() - t1))
     round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
                                           len(start))
-    sides = [s for s in (_mip_side(ctx, opts, guide and guide[1]),
-                         _polish_side(ctx, opts, budget)) if s is not None]
+    polish = _polish_side(ctx, opts, budget)
+    sides = [s for s in (_mip_side(ctx, opts, guide and guide[1], polish is not None
+                                   and polish.runs), polish) if s is not None]
     side = _in_turn(sides) if sides else None
     best, obj, stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
                                on_improve=on_improve, round_limit=round_s, params=params,
@@ -576,16 +579,19 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     return obj, out, proven[0] if proven else None
 
 
-def _mip_side(ctx, opts: SolveOptions, known_bound: int | None):
+def _mip_side(ctx, opts: SolveOptions, known_bound: int | None, polish_runs: bool = False):
     """HiGHS on the whole model beside the LNS (scheduler/mip.py), where asked for or, by
     default, where the catalogue asks for it (more than `mip_from` and up to `mip_up_to`
     decisions), and there are two workers to share; else None. `known_bound`: the column
     generation's, if it ran, against which HiGHS's own bound is judged (else its gap to the
-    incumbent is). Not where the dive runs (up to
-    5000 decisions): Instance8 (2158) came to 1308 at 600 s with HiGHS holding a worker for its
-    first 150 s, against 1304 and 1305 without."""
+    incumbent is). Not where the dive runs (up to 5000 decisions): Instance8 (2158) came to
+    1308 at 600 s with HiGHS holding a worker for its first 150 s, against 1304 and 1305
+    without. Nor, unless asked for, where the polish will run (`polish_runs`): on Instance17
+    (5304) at 600 s HiGHS found no roster in any run and held one of the two threads; at
+    60 s, where the polish does not run, it stays for its bound (5727 against the column
+    generation's 19 then)."""
     tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
-    wanted = opts.mip if opts.mip is not None else \
+    wanted = opts.mip if opts.mip is not None else not polish_runs and \
         tuned.get("mip_from", 0) < len(ctx.x) <= tuned.get("mip_up_to", -1)
     if opts.workers < 2 or not wanted:
         return None

@@ -152,7 +152,8 @@ def test_highs_beside_the_lns_keeps_every_hard_rule_and_its_bound_holds():
 
 
 def test_highs_runs_beside_the_lns_only_on_models_the_dive_does_not_take():
-    """5000–20 000 decisions of a per-person catalogue, two workers to share."""
+    """5000–20 000 decisions of a per-person catalogue, two workers to share, and not where
+    the polish will run (Instance17 at 600 s)."""
     from types import SimpleNamespace
 
     from scheduler.solve import SolveOptions, _mip_side
@@ -166,6 +167,10 @@ def test_highs_runs_beside_the_lns_only_on_models_the_dive_does_not_take():
     side = _mip_side(ctx(10_452), two, 4040)  # Instance12
     assert isinstance(side, MipSide) and side.known_bound == 4040
     assert _mip_side(ctx(39_936), two, None) is None  # Instance13: too large for HiGHS
+    assert isinstance(_mip_side(ctx(5304), two, 5736), MipSide)  # Instance17 at 60 s
+    assert _mip_side(ctx(5304), two, 5736, polish_runs=True) is None  # ... and at 600 s
+    assert isinstance(_mip_side(ctx(5304), SolveOptions(workers=2, mip=True), 5736, True),
+                      MipSide)
     assert _mip_side(ctx(10_452), SolveOptions(workers=1), None) is None
     assert _mip_side(ctx(10_452, "finnish"), two, None) is None
     # asked for or asked against, the catalogue's range does not matter; one worker still does

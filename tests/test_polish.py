@@ -39,6 +39,16 @@ def test_the_half_that_pays_more_on_weekdays_goes_first():
     assert side.halves(weekend_only) == [(0, 7), (7, 14)]
 
 
+def test_larger_windows_overlap_in_the_middle_and_the_whole_period_is_one():
+    side = PolishSide([[] for _ in range(14)], WEEKEND, 600.0)
+    costs = [0.0] * 14
+    costs[2] = 1.0  # in the first window only
+    assert side.halves(costs, 0.75) == [(0, 10), (4, 14)]
+    costs[11] = 3.0  # in the last only (a Friday)
+    assert side.halves(costs, 0.75) == [(4, 14), (0, 10)]
+    assert side.halves(costs, 1.0) == [(0, 14)]
+
+
 def _link(ctx, start: list[int], offered: list) -> SideLink:
     score = ObjectiveEval(ctx)
     best = [score(start), list(start)]
@@ -115,9 +125,44 @@ def test_no_polish_where_it_would_not_have_minutes():
     inst = _bench_instance()
     ctx = build_model(inst, curtois_profile())
     side = _side(ctx, budget=60.0)  # 40 % of a minute: HiGHS would not finish a half
+    assert not side.runs and _side(ctx, budget=300.0).runs
     link = _link(ctx, _start(ctx), [])
     side(link)
     assert side.started is None and side.log == []
+
+
+def _scripted(ctx, results: list[tuple[bool, bool]], **settings):
+    """A polish whose windows give `results` in turn: (a better roster?, proven?)."""
+    side = _side(ctx, **settings)
+    ran: list[tuple[int, int]] = []
+    script = iter(results)
+
+    def run_half(_link, lo: int, hi: int) -> bool | None:
+        ran.append((lo, hi))
+        gained, side.proven = next(script, (False, False))
+        return gained
+    side.run_half = run_half  # type: ignore[method-assign]
+    return side, ran
+
+
+def test_proven_halves_with_nothing_to_gain_give_way_to_larger_windows():
+    """Both halves proven and nothing gained: the first and last three quarters; a better
+    roster there starts the count again; proven with nothing to gain there too: done."""
+    ctx = build_model(_bench_instance(), curtois_profile())
+    side, ran = _scripted(ctx, [(False, True), (False, True), (True, False), (False, True),
+                                (False, True)])
+    side(_link(ctx, _start(ctx), []))
+    assert ran == [(0, 7), (7, 14), (0, 10), (4, 14), (0, 10)]
+
+
+def test_a_half_out_of_patience_ends_the_polish_without_larger_windows():
+    ctx = build_model(_bench_instance(), curtois_profile())
+    side, ran = _scripted(ctx, [(False, True), (False, False)])
+    side(_link(ctx, _start(ctx), []))
+    assert ran == [(0, 7), (7, 14)]
+    side, ran = _scripted(ctx, [(False, True), (False, True)], shares=(0.5,))
+    side(_link(ctx, _start(ctx), []))
+    assert ran == [(0, 7), (7, 14)]  # no larger windows asked for
 
 
 def test_the_polish_runs_where_asked_for_or_where_the_catalogue_asks(monkeypatch):
@@ -127,8 +172,9 @@ def test_the_polish_runs_where_asked_for_or_where_the_catalogue_asks(monkeypatch
     tuned = dict(solve_module.LNS_BY_CATALOGUE["curtois"])
     monkeypatch.setitem(solve_module.LNS_BY_CATALOGUE, "curtois", tuned)
     two = SolveOptions(workers=2)
-    assert tuned["polish_from"] < 4104 <= tuned["polish_up_to"]  # Instance18: measured, a default
-    assert not tuned["polish_from"] < 3572 and not 5304 <= tuned["polish_up_to"]  # 14, 17: not
+    for measured in (4104, 5304):  # Instances 18 and 17: measured, a default
+        assert tuned["polish_from"] < measured <= tuned["polish_up_to"]
+    assert not tuned["polish_from"] < 3572  # Instance14: not
     tuned.update(polish_from=0, polish_up_to=0)
     assert _polish_side(ctx, two, 600.0) is None
     assert isinstance(_polish_side(ctx, SolveOptions(workers=2, polish=True), 600.0), PolishSide)
