@@ -558,8 +558,8 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
                                           len(start))
     polish = _polish_side(ctx, opts, budget)
-    sides = [s for s in (_mip_side(ctx, opts, guide and guide[1], polish is not None
-                                   and polish.runs), polish) if s is not None]
+    mip = _mip_side(ctx, opts, guide and guide[1], polish_runs=bool(polish and polish.runs))
+    sides = [s for s in (mip, polish) if s is not None]
     side = _in_turn(sides) if sides else None
     best, obj, stats = improve(ctx, start, budget, workers=opts.workers, seed=opts.seed,
                                on_improve=on_improve, round_limit=round_s, params=params,
@@ -579,6 +579,13 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     return obj, out, proven[0] if proven else None
 
 
+def _sized_for(ctx, side: str) -> bool:
+    """Whether the model's size is in the catalogue's range for a side search
+    (`<side>_from` < decisions ≤ `<side>_up_to`)."""
+    tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
+    return tuned.get(f"{side}_from", 0) < len(ctx.x) <= tuned.get(f"{side}_up_to", -1)
+
+
 def _mip_side(ctx, opts: SolveOptions, known_bound: int | None, polish_runs: bool = False):
     """HiGHS on the whole model beside the LNS (scheduler/mip.py), where asked for or, by
     default, where the catalogue asks for it (more than `mip_from` and up to `mip_up_to`
@@ -590,9 +597,8 @@ def _mip_side(ctx, opts: SolveOptions, known_bound: int | None, polish_runs: boo
     (5304) at 600 s HiGHS found no roster in any run and held one of the two threads; at
     60 s, where the polish does not run, it stays for its bound (5727 against the column
     generation's 19 then)."""
-    tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
-    wanted = opts.mip if opts.mip is not None else not polish_runs and \
-        tuned.get("mip_from", 0) < len(ctx.x) <= tuned.get("mip_up_to", -1)
+    wanted = opts.mip if opts.mip is not None else \
+        not polish_runs and _sized_for(ctx, "mip")
     if opts.workers < 2 or not wanted:
         return None
     from scheduler.mip import MipSide
@@ -604,9 +610,7 @@ def _polish_side(ctx, opts: SolveOptions, budget: float):
     """The half-period polish (scheduler/polish.py) late in the LNS, where asked for or, by
     default, where the catalogue asks for it (`polish_from` < decisions ≤ `polish_up_to`) and
     there are two workers to share; else None."""
-    tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
-    wanted = opts.polish if opts.polish is not None else \
-        tuned.get("polish_from", 0) < len(ctx.x) <= tuned.get("polish_up_to", -1)
+    wanted = opts.polish if opts.polish is not None else _sized_for(ctx, "polish")
     if opts.workers < 2 or not wanted:
         return None
     from scheduler.polish import PolishSide
