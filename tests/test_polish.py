@@ -199,7 +199,7 @@ def test_a_half_that_gives_nothing_for_its_patience_ends():
 
 
 def test_patience_waits_while_the_windows_bound_is_far_below_the_incumbent():
-    """Instance18: halves cut after 90 s with HiGHS's bound 4–5 % under the incumbent, each new
+    """Instance18: halves cut after 90 s with HiGHS's bound 2–4 % under the incumbent, each new
     window starting its root again."""
     ctx = build_model(_bench_instance(), curtois_profile())
     side = _side(ctx)  # waits while the gap is over 1 %
