@@ -11,9 +11,7 @@ not even a 16-day window with the weekends in 200 s), and from the stalled 4765 
 4663 in 217 s. So, late in a long solve, one of the LNS's threads turns to this: once the
 incumbent has stalled (or, at the latest, with `share` of the LNS's budget left), the half
 where the incumbent pays more on weekdays first, then the other, each until HiGHS proves it
-or gives nothing better for `patience_s` with its bound on the half within `patience_gap` of
-the incumbent (further off, a new half would only start its root again: on Instance18 a half's
-first roster came 128 s in), for as long as a half or the LNS still gains; the
+or gives nothing better for `patience_s`, for as long as a half or the LNS still gains; the
 other thread's rounds go on beside it, and the thread goes back to rounds after. Where HiGHS
 proves both halves with nothing to gain (Instance17: each in under 80 s), the windows grow to
 the first and last three quarters of the period (`PolishSettings.shares`) before it gives up.
@@ -44,12 +42,6 @@ class PolishSettings:
     # gave one, and the other half goes on from the incumbent: on Instance18 HiGHS's first
     # better roster came 44–66 s into a half, and a half proven optimal took 217 s for 5
     patience_s: float = 90.0
-    # ... but not while HiGHS's bound on the window is more than this share below the
-    # incumbent: there is much left to find there, and a new window starts its root again.
-    # Instance18: halves cut at 90 s with their bound 2–4 % under the incumbent; waiting,
-    # 600 s seeds 0–2 gave 4684/4868/4676 against 4762/4859/4661 and 4962 (benchmarks/
-    # README.md, thirty-ninth session). None: patience regardless
-    patience_gap: float | None = 0.01
     # the windows' share of the period: halves first and, once HiGHS has proven both halves
     # with nothing to gain and the LNS gains nothing either, the first and last three
     # quarters. Instance17: both halves proven in 16–77 s, then nothing for minutes
@@ -129,11 +121,6 @@ class PolishSide:
             order = self.halves(costs(), shares[level])
             stale, proven, i = 0, True, 0
 
-    def _far(self, incumbent: float, dual: float) -> bool:
-        """Whether HiGHS's bound on the window is still far below the incumbent."""
-        gap = self.settings.patience_gap
-        return gap is not None and dual > -1e30 and incumbent - dual > gap * max(1.0, incumbent)
-
     def _due(self, link: SideLink) -> Callable[[], bool]:
         """Whether the polish should start now: the incumbent stalled, or time is short."""
         latest = link.deadline - self.polish_s
@@ -191,8 +178,7 @@ class PolishSide:
         def interrupt(e) -> None:
             if not link.running():
                 e.data_in.user_interrupt = True
-            elif time.monotonic() - last[0] > self.settings.patience_s and \
-                    not self._far(link.best()[0], e.data_out.mip_dual_bound):
+            elif time.monotonic() - last[0] > self.settings.patience_s:
                 tired[0] = True
                 e.data_in.user_interrupt = True
 
