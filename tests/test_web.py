@@ -232,6 +232,82 @@ def test_a_job_row_reaches_done_when_its_event_stream_drops(server, browser) -> 
     page.close()
 
 
+def _running_job(db: str) -> int:
+    """A job the page sees running; no solve process owns it, so only the test ends it."""
+    from api.db import Job, StoredInstance, now, sessions
+
+    with sessions(db)() as s:
+        inst = s.query(StoredInstance).order_by(StoredInstance.id).first()
+        job = Job(instance_id=inst.id, kind="variants", state="running", params={"k": 1},
+                  progress={"fraction": 0.5}, created_by="test", started_at=now(),
+                  heartbeat_at=now())
+        s.add(job)
+        s.commit()
+        return job.id
+
+
+def _end_job(db: str, job_id: int) -> None:
+    from api.db import Job, now, sessions
+
+    with sessions(db)() as s:
+        job = s.get(Job, job_id)
+        job.state, job.finished_at, job.result = "done", now(), {"variants": 0}
+        job.progress = {"fraction": 1.0}
+        s.commit()
+
+
+def test_a_finished_jobs_row_is_not_put_back_to_running_by_an_older_answer(server,
+                                                                          browser) -> None:
+    """Two jobs ending together refresh the table twice, and the older answer could land last:
+    the finished job's row went back to 'running' for good (nothing follows an ended job). Here
+    every table refresh answers as if the job still ran; the row keeps its end."""
+    import json
+
+    base, planner, db = server
+    job = _running_job(db)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(page, base, planner)
+    page.locator(f"#job-{job}[data-state='running']").wait_for()
+    stale_answers: list[str] = []
+
+    def older_answer(route) -> None:
+        jobs = route.fetch().json()
+        for j in jobs:
+            if j["id"] == job:
+                j["state"] = "running"
+        stale_answers.append(route.request.url)
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(jobs))
+
+    page.route("**/api/jobs", older_answer)
+    _end_job(db, job)
+    page.locator(f"#job-{job}[data-state='done']").wait_for(timeout=30_000)
+    for _ in range(50):  # the refresh runs 300 ms after the end
+        if stale_answers:
+            break
+        page.wait_for_timeout(100)
+    assert stale_answers, "the page did not refresh its jobs table after the job ended"
+    page.wait_for_timeout(500)
+    assert page.locator(f"#job-{job}").get_attribute("data-state") == "done"
+    page.close()
+
+
+def test_a_job_row_reaches_done_when_its_stream_and_the_table_refresh_both_fail(server,
+                                                                                 browser) -> None:
+    """The fallback poll used to show a job's end only through a refresh of the whole table;
+    when that request failed too, the row stayed 'running'. The poll's own answer now draws
+    the row."""
+    base, planner, db = server
+    job = _running_job(db)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.route("**/events*", lambda route: route.abort())
+    sign_in(page, base, planner)
+    page.locator(f"#job-{job}[data-state='running']").wait_for()
+    page.route("**/api/jobs", lambda route: route.abort())
+    _end_job(db, job)
+    page.locator(f"#job-{job}[data-state='done']").wait_for(timeout=30_000)
+    page.close()
+
+
 def test_signing_in_draws_the_planner_page_once(server, browser) -> None:
     """Signing in from the bare address used to route twice (the hash change and an explicit
     call), so a second render could land while the planner was already filling in a solve

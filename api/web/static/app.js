@@ -194,12 +194,26 @@ function batchLine(jobs) {
 }
 // a job ended: its row and the counts change, nothing else, so a solve form being filled in
 // stays open with what the planner typed (re-rendering the page closed it)
+// Two jobs ending together start two refreshes whose answers may arrive out of order; the older
+// answer landing last put a finished job's row back to 'running' for good (nothing follows an
+// ended job any more). An answer older than one already drawn is dropped, and a row that shows
+// an end keeps it: a job never leaves done, failed or cancelled.
+const ENDED = ["done", "failed", "cancelled", "interrupted"];
+let refreshSeq = 0, refreshDrawn = 0;
 async function refreshJobs(insts) {
+  const seq = ++refreshSeq;
   const jobs = await api("/api/jobs");
   const body = document.querySelector("#jobs tbody"), batch = document.getElementById("batch");
-  if (!body || !batch) return;
-  batch.replaceWith(batchLine(jobs));
-  body.replaceChildren(...jobs.map((j) => jobRow(j, insts)));
+  if (!body || !batch || seq < refreshDrawn) return;
+  refreshDrawn = seq;
+  const shown = Object.fromEntries([...body.querySelectorAll("tr[data-state]")].map((r) => [r.id, r]));
+  const merged = jobs.map((j) => {
+    const old = shown[`job-${j.id}`];
+    const keep = old && ENDED.includes(old.dataset.state) && !ENDED.includes(j.state);
+    return keep ? [{ ...j, state: old.dataset.state }, old] : [j, jobRow(j, insts)];
+  });
+  batch.replaceWith(batchLine(merged.map(([j]) => j)));
+  body.replaceChildren(...merged.map(([, row]) => row));
 }
 function solveForm(inst, insts) {
   const iid = inst.id;
@@ -247,7 +261,16 @@ function follow(id, insts) {
     const old = document.getElementById(`job-${id}`);
     if (old) old.replaceWith(jobRow(j, insts));
   });
-  const ended = () => setTimeout(() => { if ((location.hash || "#/").match(/^#\/(planner)?$/)) refreshJobs(insts); }, 300);
+  // the table and the counts follow a job's end; a refresh that fails (a busy server) is tried
+  // again, or the counts would stay stale until the next render
+  const ended = () => {
+    let tries = 0;
+    const again = () => {
+      if (!(location.hash || "#/").match(/^#\/(planner)?$/)) return;
+      refreshJobs(insts).catch(() => { if (++tries < 5) setTimeout(again, 2000); });
+    };
+    setTimeout(again, 300);
+  };
   let done = false;
   es.addEventListener("end", () => { done = true; es.close(); ended(); });
   // a stream that drops before the job's end (a restart, a proxy's timeout, a loaded server)
@@ -260,6 +283,10 @@ function follow(id, insts) {
       if (stale(gen)) return;
       try {
         const j = await api(`/api/jobs/${id}`);
+        // the row follows each answer as it followed the stream: a job that ends shows it at
+        // once, whether or not the table's refresh after it gets through
+        const old = document.getElementById(`job-${id}`);
+        if (old && !stale(gen)) old.replaceWith(jobRow(j, insts));
         if (j.state !== "running" && j.state !== "queued") return ended();
       } catch (e) { /* the server is away: ask again */ }
       setTimeout(poll, 2000);
