@@ -3,6 +3,8 @@ the service answers with a 2xx or a clear 4xx — never a server error."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,7 +16,10 @@ from api.db import StoredInstance, sessions
 from api.settings import Settings
 from instances.generator import PRESETS
 
+# made at import (the schema is read from the app then); gone when the test process ends, so
+# repeated runs do not pile databases up in /tmp
 _DIR = Path(tempfile.mkdtemp(prefix="roster-schemathesis-"))
+atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 SETTINGS = Settings(database_url=f"sqlite:///{_DIR / 'st.db'}", start_runner=False)
 TOKEN = bootstrap_token(SETTINGS)
 APP = create_app(SETTINGS)
