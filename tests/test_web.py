@@ -308,6 +308,31 @@ def test_a_job_row_reaches_done_when_its_stream_and_the_table_refresh_both_fail(
     page.close()
 
 
+def test_a_failed_table_refresh_after_a_job_ends_is_tried_again(server, browser) -> None:
+    """The jobs table (and its counts) is refreshed once a job ends; a refresh that failed
+    used to leave the counts stale until the next render. Here the first one fails."""
+    base, planner, db = server
+    job = _running_job(db)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(page, base, planner)
+    page.locator(f"#job-{job}[data-state='running']").wait_for()
+    asked: list[str] = []
+
+    def first_fails(route) -> None:
+        asked.append(route.request.url)
+        route.abort() if len(asked) == 1 else route.continue_()
+
+    page.route("**/api/jobs", first_fails)
+    _end_job(db, job)
+    page.locator(f"#job-{job}[data-state='done']").wait_for(timeout=30_000)
+    for _ in range(100):  # 300 ms after the end, then again 2 s after the failure
+        if len(asked) >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert len(asked) >= 2, "the failed refresh was not tried again"
+    page.close()
+
+
 def test_signing_in_draws_the_planner_page_once(server, browser) -> None:
     """Signing in from the bare address used to route twice (the hash change and an explicit
     call), so a second render could land while the planner was already filling in a solve
