@@ -246,6 +246,14 @@ def _running_job(db: str) -> int:
         return job.id
 
 
+def _wait_until(page, ready, seconds: float) -> None:
+    """Let the page run (its timers, the routes' handlers) until `ready()` or `seconds`."""
+    for _ in range(int(seconds * 10)):
+        if ready():
+            return
+        page.wait_for_timeout(100)
+
+
 def _end_job(db: str, job_id: int) -> None:
     from api.db import Job, now, sessions
 
@@ -281,10 +289,7 @@ def test_a_finished_jobs_row_is_not_put_back_to_running_by_an_older_answer(serve
     page.route("**/api/jobs", older_answer)
     _end_job(db, job)
     page.locator(f"#job-{job}[data-state='done']").wait_for(timeout=30_000)
-    for _ in range(50):  # the refresh runs 300 ms after the end
-        if stale_answers:
-            break
-        page.wait_for_timeout(100)
+    _wait_until(page, lambda: stale_answers, 5)  # the refresh runs 300 ms after the end
     assert stale_answers, "the page did not refresh its jobs table after the job ended"
     page.wait_for_timeout(500)
     assert page.locator(f"#job-{job}").get_attribute("data-state") == "done"
@@ -325,10 +330,7 @@ def test_a_failed_table_refresh_after_a_job_ends_is_tried_again(server, browser)
     page.route("**/api/jobs", first_fails)
     _end_job(db, job)
     page.locator(f"#job-{job}[data-state='done']").wait_for(timeout=30_000)
-    for _ in range(100):  # 300 ms after the end, then again 2 s after the failure
-        if len(asked) >= 2:
-            break
-        page.wait_for_timeout(100)
+    _wait_until(page, lambda: len(asked) >= 2, 10)  # 300 ms after the end, then 2 s later
     assert len(asked) >= 2, "the failed refresh was not tried again"
     page.close()
 
