@@ -264,6 +264,19 @@ def _end_job(db: str, job_id: int) -> None:
         s.commit()
 
 
+def _page_on_running_job(server, browser, before_sign_in=None):
+    """(page, job id, db): a planner's page showing a job running; `before_sign_in(page)`
+    sets the page's routes first (e.g. every event stream aborted)."""
+    base, planner, db = server
+    job = _running_job(db)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    if before_sign_in is not None:
+        before_sign_in(page)
+    sign_in(page, base, planner)
+    page.locator(f"#job-{job}[data-state='running']").wait_for()
+    return page, job, db
+
+
 def test_a_finished_jobs_row_is_not_put_back_to_running_by_an_older_answer(server,
                                                                           browser) -> None:
     """Two jobs ending together refresh the table twice, and the older answer could land last:
@@ -271,11 +284,7 @@ def test_a_finished_jobs_row_is_not_put_back_to_running_by_an_older_answer(serve
     every table refresh answers as if the job still ran; the row keeps its end."""
     import json
 
-    base, planner, db = server
-    job = _running_job(db)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    sign_in(page, base, planner)
-    page.locator(f"#job-{job}[data-state='running']").wait_for()
+    page, job, db = _page_on_running_job(server, browser)
     stale_answers: list[str] = []
 
     def older_answer(route) -> None:
@@ -301,12 +310,8 @@ def test_a_job_row_reaches_done_when_its_stream_and_the_table_refresh_both_fail(
     """The fallback poll used to show a job's end only through a refresh of the whole table;
     when that request failed too, the row stayed 'running'. The poll's own answer now draws
     the row."""
-    base, planner, db = server
-    job = _running_job(db)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.route("**/events*", lambda route: route.abort())
-    sign_in(page, base, planner)
-    page.locator(f"#job-{job}[data-state='running']").wait_for()
+    page, job, db = _page_on_running_job(
+        server, browser, lambda p: p.route("**/events*", lambda route: route.abort()))
     page.route("**/api/jobs", lambda route: route.abort())
     _end_job(db, job)
     page.locator(f"#job-{job}[data-state='done']").wait_for(timeout=30_000)
@@ -316,11 +321,7 @@ def test_a_job_row_reaches_done_when_its_stream_and_the_table_refresh_both_fail(
 def test_a_failed_table_refresh_after_a_job_ends_is_tried_again(server, browser) -> None:
     """The jobs table (and its counts) is refreshed once a job ends; a refresh that failed
     used to leave the counts stale until the next render. Here the first one fails."""
-    base, planner, db = server
-    job = _running_job(db)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    sign_in(page, base, planner)
-    page.locator(f"#job-{job}[data-state='running']").wait_for()
+    page, job, db = _page_on_running_job(server, browser)
     asked: list[str] = []
 
     def first_fails(route) -> None:
