@@ -283,6 +283,122 @@ def dive(cg: ColumnGeneration, time_limit: float, *, lookahead: int = 1, seed: i
     return Dive(round(value), [cg.plans[i][fixed[i]] for i in range(cg.n)])
 
 
+Cell = tuple[int, int, str, str]  # employee, day, shift, unit: one assignment
+
+
+def assignment_dive(cg: ColumnGeneration, time_limit: float, *, seed: int = 0,
+                    stop: Callable[[], bool] | None = None) -> Dive | None:
+    """A roster from the LP by fixing single assignments, not whole schedules (after
+    Strandmark, Qu & Curtois 2020): re-converge the column generation with the fixings as
+    domains of the pricing models, then fix to 1 the fractional assignment of the scarcest
+    shift type (the largest summed cover duals) that the LP takes most; repeat until the LP is
+    integral. A fixing no schedule can meet is turned to 0. None if time runs out first.
+
+    Fixing a schedule whole decides all of an employee's days on the strength of one; the LP
+    then moves little per step and the scarce shifts (Instance8's nights, where every 12th
+    night stays open) are laid first, around which the rest re-prices. Instance8, 2 cores:
+    1302, 1303, 1306 (seeds 0–2) 125–190 s after the converged LP, where the schedule dives
+    end at 1400–1600 and the 600-s LNS at 1303–1310 (benchmarks/README.md, forty-fourth
+    session); with each roster's nights held, the LP is already at that roster's value.
+    """
+    deadline = time.monotonic() + time_limit
+    pool, domains = _pool(cg), _domains(cg)
+    fixed: dict[Cell, int] = {}
+    pi = dict.fromkeys(cg.rows, 0.0)
+    rank: dict[str, int] | None = None
+    last: Cell | None = None
+    try:
+        while True:
+            got = _reconverge(cg, pool, domains, fixed, pi, seed, deadline, stop)
+            if got is None:
+                return None
+            if got == "infeasible":
+                if last is None or fixed[last] == 0:
+                    return None
+                fixed[last] = 0
+                continue
+            value, pi, lam = got
+            if rank is None:
+                rank = _scarcest_first(pi)
+            worked: dict[Cell, float] = defaultdict(float)
+            for i in range(cg.n):
+                for weight, plan in zip(lam[i], cg.plans[i], strict=True):
+                    if weight > EPS:
+                        for d, s, u in plan:
+                            worked[(i, d, s, u)] += weight
+            frac = [(c, v) for c, v in worked.items() if EPS < v < 1 - EPS]
+            if not frac:  # every assignment whole: one schedule per employee
+                plans = [next(p for w, p in zip(lam[i], cg.plans[i], strict=True) if w > 0.5)
+                         for i in range(cg.n)]
+                return Dive(round(value), plans)
+            last = min(frac, key=lambda cv: (rank.get(cv[0][2], len(rank)), -cv[1]))[0]
+            fixed[last] = 1
+    finally:  # the pool and the pricing models as they were, with what was priced on the way
+        for dom, (lo, hi) in domains.values():
+            dom[0], dom[1] = lo, hi
+        cg.cols = [[c for c, _p in pool[i]] for i in range(cg.n)]
+        cg.plans = [[p for _c, p in pool[i]] for i in range(cg.n)]
+
+
+def _pool(cg: ColumnGeneration) -> list[list[tuple[tuple[int, frozenset[Row]], Plan]]]:
+    """Every schedule priced so far, per employee, with its plan."""
+    return [list(zip(cg.cols[i], cg.plans[i], strict=True)) for i in range(cg.n)]
+
+
+def _domains(cg: ColumnGeneration) -> dict:
+    """Every pricing decision's domain in its model, with its bounds as built: a fixing is a
+    domain, so it can be undone (CP-SAT constraints cannot be taken out of a model)."""
+    out = {}
+    for i, p in enumerate(cg.pricing):
+        for (_e, d, s, u), var in p.ctx.x.items():
+            dom = p.ctx.model.Proto().variables[var.Index()].domain
+            out[(i, d, s, u)] = (dom, (dom[0], dom[1]))
+    return out
+
+
+def _scarcest_first(pi: dict[Row, float]) -> dict[str, int]:
+    """Shift types ranked by the summed positive duals of their cover rows, scarcest first."""
+    total: dict[str, float] = defaultdict(float)
+    for (_u, _d, s, _c), p in pi.items():
+        total[s] += max(p, 0.0)
+    return {s: k for k, s in enumerate(sorted(total, key=lambda s: -total[s]))}
+
+
+def _reconverge(cg: ColumnGeneration, pool: list[list[tuple[tuple[int, frozenset[Row]], Plan]]],
+                domains: dict, fixed: dict[Cell, int], pi: dict[Row, float], seed: int,
+                deadline: float, stop: Callable[[], bool] | None):
+    """The master over the pooled schedules that meet `fixed`, priced to convergence with the
+    fixings as pricing domains: (LP value, duals, weights); "infeasible" where some employee has
+    no schedule that meets them; None out of time. New schedules join `pool`."""
+    want: dict[int, dict[tuple[int, str, str], int]] = defaultdict(dict)
+    for (i, d, s, u), v in fixed.items():
+        want[i][(d, s, u)] = v
+    for cell, (dom, (lo, hi)) in domains.items():
+        v = fixed.get(cell)
+        dom[0], dom[1] = (lo, hi) if v is None else (max(lo, v), min(hi, v))
+    fits = [[(c, p) for c, p in pool[i]
+             if all((cell in p) == bool(v) for cell, v in want[i].items())]
+            for i in range(cg.n)]
+    cg.cols = [[c for c, _p in f] for f in fits]
+    cg.plans = [[p for _c, p in f] for f in fits]
+    value = math.inf
+    lam: list[list[float]] = []
+    while True:
+        if time.monotonic() >= deadline or (stop and stop()):
+            return None
+        if all(cg.cols):
+            value, pi, lam = cg.master()
+        before = [len(c) for c in cg.cols]
+        try:
+            lag, added = cg.price(pi, seed, deadline, lp_value=value)
+        except NotDecomposable:
+            return "infeasible"
+        for i in range(cg.n):
+            pool[i].extend(zip(cg.cols[i][before[i]:], cg.plans[i][before[i]:], strict=True))
+        if added == 0 and lag is not None and lam:
+            return value, pi, lam
+
+
 def guide(ctx: EncodeContext, instance: Instance, result: BoundResult) -> Guide:
     """The LP's cover duals on the whole model's decisions, for the LNS's guided kind."""
     by_slot: dict[tuple[str, int, str], list[tuple[str | None, float]]] = defaultdict(list)

@@ -204,6 +204,12 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # best known value). The LNS waits for the dive, so only up to `dive_up_to` decisions:
 # Instance12 (10 452) needs 260 s for one dive, which then ends at 4250 against the LNS's 4067,
 # and with its 180 s spent on a dive that did not finish it came to 4073.
+# Where `assign_dive_share` of the budget is at least `assign_dive_min_s`, a dive that fixes
+# single assignments (scarcest shift type first) instead of whole schedules takes their place:
+# Instance8 1302, 1303, 1306 (seeds 0–2) in 125–190 s, where the schedule dives end at
+# 1400–1600; Instance16 3225 (the best known) in 237 s (benchmarks/README.md, forty-fourth
+# session). It needs minutes, and one that does not finish gives nothing, so the 60-s solves
+# keep the schedule dives.
 # Above `guide_up_to` decisions, where HiGHS runs beside the LNS (scheduler/mip.py), there is
 # no column generation either: on Instance12 (10 452) its 60 s ended unconverged at 3938 while
 # HiGHS's root proves 4040 by itself, and without it the LNS and HiGHS start 60 s earlier (600 s,
@@ -223,6 +229,7 @@ LNS_BY_CATALOGUE: dict[str, dict] = {
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
                 "guide_up_to": 10_000, "plateau": True, "dive_share": 0.3,
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
+                "assign_dive_share": 0.35, "assign_dive_min_s": 90.0,
                 "kinds": ("employees", "window", "block", "guided"),
                 "mip_from": 5000, "mip_up_to": 20_000,
                 "polish_from": 3600, "polish_up_to": 6000},
@@ -655,19 +662,24 @@ def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: flo
 
 
 def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
-    """A start for the LNS from the converged LP (scheduler/bound.py `dive`) within `dive_share`
-    of the budget, one dive per lookahead of the catalogue's, the best kept; every variable's
-    value, or None (no converged LP, or no dive finished in time)."""
-    from scheduler.bound import dive
+    """A start for the LNS from the converged LP: the dive on single assignments
+    (scheduler/bound.py `assignment_dive`) within `assign_dive_share` of the budget where that
+    is at least `assign_dive_min_s` seconds; else, or where it did not finish, the schedule
+    dives (`dive`) within `dive_share`, one per lookahead of the catalogue's, the best kept;
+    every variable's value, or None (no converged LP, or no dive finished in time)."""
+    from scheduler.bound import assignment_dive, dive
 
     tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
     share = tuned.get("dive_share")
     if not share or not res.converged or res.cg is None \
             or len(ctx.x) > tuned.get("dive_up_to", len(ctx.x)):
         return None
-    t_end = time.monotonic() + budget * share
     best = None
-    for look in tuned.get("dive_lookahead", (1,)):
+    left = budget * tuned.get("assign_dive_share", 0.0)
+    if left >= tuned.get("assign_dive_min_s", 0.0) > 0:
+        best = assignment_dive(res.cg, left, seed=opts.seed, stop=opts.stop)
+    t_end = time.monotonic() + budget * share
+    for look in tuned.get("dive_lookahead", (1,)) if best is None else ():
         left = t_end - time.monotonic()
         if left < 1.0 or _stopped(opts):
             break

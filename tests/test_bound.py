@@ -286,3 +286,103 @@ def test_solve_starts_the_lns_from_the_dive_where_it_is_better(monkeypatch):
     assert objs[0] > values[0]  # the first roster, before the bound
     assert values[0] in objs
     assert res.bound <= res.objective <= values[0] <= 1.02 * res.bound
+
+
+def _domains_now(cg) -> list[tuple[int, int]]:
+    from scheduler.bound import _domains
+
+    return [(dom[0], dom[1]) for dom, _b in _domains(cg).values()]
+
+
+@pytest.mark.parametrize("name", ["small", "Instance4"])
+def test_assignment_dive_gives_a_valid_roster_at_the_value_it_reports(name):
+    """Fixing single assignments from the converged LP: one schedule per employee, every hard
+    rule met, the checker's objective is the dive's value and never below the bound (Instance4's
+    LP is tight at 1716, the optimum). The pricing models are left as built and the pool keeps
+    what the dive priced."""
+    from constraints.checker import check_roster
+    from scheduler.bound import assignment_dive
+
+    prof = curtois_profile()
+    inst = _bench_instance() if name == "small" else read_curtois(bench_file(name))
+    res = lower_bound(inst, prof, 60.0)
+    assert res.converged and res.cg is not None
+    doms, sizes = _domains_now(res.cg), [len(c) for c in res.cg.cols]
+    got = assignment_dive(res.cg, 120.0)
+    assert got is not None and len(got.plans) == len(inst.employees)
+    rep = check_roster(inst, got.roster(inst), prof)
+    assert rep.feasible, rep.violations[:3]
+    assert rep.objective == got.value
+    assert res.bound <= got.value <= res.bound * 1.02
+    assert _domains_now(res.cg) == doms
+    assert all(len(c) >= k for c, k in zip(res.cg.cols, sizes, strict=True))
+    assert all(len(c) == len(p) for c, p in zip(res.cg.cols, res.cg.plans, strict=True))
+
+
+def test_assignment_dive_gives_up_when_its_time_runs_out():
+    """No half-built roster: out of time it answers None, the pricing models as built."""
+    from scheduler.bound import assignment_dive
+
+    res = lower_bound(_bench_instance(), curtois_profile(), 30.0)
+    doms = _domains_now(res.cg)
+    assert assignment_dive(res.cg, 0.0) is None
+    assert _domains_now(res.cg) == doms
+
+
+def test_a_fixing_no_schedule_meets_is_reported_not_priced_forever():
+    """A works L on day 0 and E on day 1, where E may not follow L: no schedule meets both
+    fixings, so the re-convergence says so (the dive then fixes the last one to 0 instead);
+    with the second fixing turned to 0 the LP converges and every schedule left meets both."""
+    import time
+
+    from instances.curtois import parse_curtois
+    from scheduler.bound import _domains, _pool, _reconverge
+
+    res = lower_bound(parse_curtois(TEXT, "tiny"), curtois_profile(), 30.0)
+    cg = res.cg
+    pool, domains = _pool(cg), _domains(cg)
+    pi = dict(res.duals)
+    far = time.monotonic() + 30
+    fixed = {(0, 0, "L", "U"): 1, (0, 1, "E", "U"): 1}
+    assert _reconverge(cg, pool, domains, fixed, pi, 0, far, None) == "infeasible"
+    fixed[(0, 1, "E", "U")] = 0
+    got = _reconverge(cg, pool, domains, fixed, pi, 0, far, None)
+    assert isinstance(got, tuple) and math.isfinite(got[0])
+    assert cg.plans[0] and all((0, "L", "U") in p and (1, "E", "U") not in p
+                               for p in cg.plans[0])
+
+
+def test_solve_dives_on_assignments_only_with_the_time_it_needs(monkeypatch):
+    """The assignment dive runs where its share of the budget is at least `assign_dive_min_s`,
+    and its roster is the LNS's start where it beats the first roster; with a share below that
+    minimum (the 60-s solves) it is not started and the schedule dives run instead."""
+    import scheduler.bound as bound_mod
+    from scheduler import SolveOptions, solve
+    from scheduler.solve import LNS_BY_CATALOGUE
+
+    calls, schedule_dives = [], []
+    real, real_dive = bound_mod.assignment_dive, bound_mod.dive
+
+    def spy(*args, **kw):
+        out = real(*args, **kw)
+        calls.append(None if out is None else out.value)
+        return out
+
+    def spy_dive(*args, **kw):
+        schedule_dives.append(kw.get("lookahead"))
+        return real_dive(*args, **kw)
+
+    monkeypatch.setattr(bound_mod, "assignment_dive", spy)
+    monkeypatch.setattr(bound_mod, "dive", spy_dive)
+    inst = read_curtois(bench_file("Instance4"))
+    opts = SolveOptions(time_limit=40, workers=2, two_phase=True, lns_above=0)
+    base = {**LNS_BY_CATALOGUE["curtois"], "guide_share": 0.5, "dive_share": 0.4,
+            "dive_lookahead": (1,), "assign_dive_share": 0.5}
+    monkeypatch.setitem(LNS_BY_CATALOGUE, "curtois", {**base, "assign_dive_min_s": 1000.0})
+    solve(inst, curtois_profile(), opts)
+    assert calls == [] and schedule_dives == [1]
+    monkeypatch.setitem(LNS_BY_CATALOGUE, "curtois", {**base, "assign_dive_min_s": 1.0})
+    res = solve(inst, curtois_profile(), opts)
+    assert len(calls) == 1 and calls[0] is not None and schedule_dives == [1]  # not again
+    assert calls[0] in [h[1] for h in res.history]
+    assert res.bound <= res.objective <= calls[0]
