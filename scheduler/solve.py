@@ -204,12 +204,15 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # best known value). The LNS waits for the dive, so only up to `dive_up_to` decisions:
 # Instance12 (10 452) needs 260 s for one dive, which then ends at 4250 against the LNS's 4067,
 # and with its 180 s spent on a dive that did not finish it came to 4073.
-# Where `assign_dive_share` of the budget is at least `assign_dive_min_s`, a dive that fixes
-# single assignments (scarcest shift type first) instead of whole schedules takes their place:
-# Instance8 1302, 1303, 1306 (seeds 0–2) in 125–190 s, where the schedule dives end at
-# 1400–1600; Instance16 3225 (the best known) in 237 s (benchmarks/README.md, forty-fourth
-# session). It needs minutes, and one that does not finish gives nothing, so the 60-s solves
-# keep the schedule dives.
+# Up to `assign_dive_up_to` decisions, where `assign_dive_share` of the budget is at least
+# `assign_dive_min_s`, a dive that fixes single assignments (scarcest shift type first) instead
+# of whole schedules takes their place: Instance8 (2158) 1302, 1303, 1306 (seeds 0–2) in
+# 125–190 s, where the schedule dives end at 1400–1600; at 600 s 1301 against 1303–1310
+# (benchmarks/README.md, forty-fourth session). It needs minutes, and one that does not finish
+# gives nothing: Instance14 (3572) did not finish in its share and came to 1296 at 600 s
+# against the optimum 1278 that its schedule dive proves by 215 s; Instance16 (2250) needs
+# 237 s for the 3225 its schedule dive gives in ~105; Instances 9 and 10 (2912, 3484) gained
+# nothing (439 and 4631, as before, later). So only Instance8's size, and not at 60 s.
 # Above `guide_up_to` decisions, where HiGHS runs beside the LNS (scheduler/mip.py), there is
 # no column generation either: on Instance12 (10 452) its 60 s ended unconverged at 3938 while
 # HiGHS's root proves 4040 by itself, and without it the LNS and HiGHS start 60 s earlier (600 s,
@@ -230,6 +233,7 @@ LNS_BY_CATALOGUE: dict[str, dict] = {
                 "guide_up_to": 10_000, "plateau": True, "dive_share": 0.3,
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
                 "assign_dive_share": 0.35, "assign_dive_min_s": 90.0,
+                "assign_dive_up_to": 2200,
                 "kinds": ("employees", "window", "block", "guided"),
                 "mip_from": 5000, "mip_up_to": 20_000,
                 "polish_from": 3600, "polish_up_to": 6000},
@@ -676,7 +680,8 @@ def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
         return None
     best = None
     left = budget * tuned.get("assign_dive_share", 0.0)
-    if left >= tuned.get("assign_dive_min_s", 0.0) > 0:
+    if left >= tuned.get("assign_dive_min_s", 0.0) > 0 \
+            and len(ctx.x) <= tuned.get("assign_dive_up_to", 0):
         best = assignment_dive(res.cg, left, seed=opts.seed, stop=opts.stop)
     t_end = time.monotonic() + budget * share
     for look in tuned.get("dive_lookahead", (1,)) if best is None else ():

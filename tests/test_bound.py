@@ -353,9 +353,10 @@ def test_a_fixing_no_schedule_meets_is_reported_not_priced_forever():
 
 
 def test_solve_dives_on_assignments_only_with_the_time_it_needs(monkeypatch):
-    """The assignment dive runs where its share of the budget is at least `assign_dive_min_s`,
-    and its roster is the LNS's start where it beats the first roster; with a share below that
-    minimum (the 60-s solves) it is not started and the schedule dives run instead."""
+    """The assignment dive runs where its share of the budget is at least `assign_dive_min_s`
+    on models of up to `assign_dive_up_to` decisions, and its roster is the LNS's start where
+    it beats the first roster; with a share below that minimum (the 60-s solves) or on a larger
+    model it is not started and the schedule dives run instead."""
     import scheduler.bound as bound_mod
     from scheduler import SolveOptions, solve
     from scheduler.solve import LNS_BY_CATALOGUE
@@ -377,12 +378,16 @@ def test_solve_dives_on_assignments_only_with_the_time_it_needs(monkeypatch):
     inst = read_curtois(bench_file("Instance4"))
     opts = SolveOptions(time_limit=40, workers=2, two_phase=True, lns_above=0)
     base = {**LNS_BY_CATALOGUE["curtois"], "guide_share": 0.5, "dive_share": 0.4,
-            "dive_lookahead": (1,), "assign_dive_share": 0.5}
+            "dive_lookahead": (1,), "assign_dive_share": 0.5, "assign_dive_up_to": 10_000}
     monkeypatch.setitem(LNS_BY_CATALOGUE, "curtois", {**base, "assign_dive_min_s": 1000.0})
     solve(inst, curtois_profile(), opts)
     assert calls == [] and schedule_dives == [1]
+    monkeypatch.setitem(LNS_BY_CATALOGUE, "curtois", {**base, "assign_dive_min_s": 1.0,
+                                                      "assign_dive_up_to": 100})  # 468 here
+    solve(inst, curtois_profile(), opts)
+    assert calls == [] and schedule_dives == [1, 1]
     monkeypatch.setitem(LNS_BY_CATALOGUE, "curtois", {**base, "assign_dive_min_s": 1.0})
     res = solve(inst, curtois_profile(), opts)
-    assert len(calls) == 1 and calls[0] is not None and schedule_dives == [1]  # not again
+    assert len(calls) == 1 and calls[0] is not None and schedule_dives == [1, 1]  # not again
     assert calls[0] in [h[1] for h in res.history]
     assert res.bound <= res.objective <= calls[0]
