@@ -299,7 +299,7 @@ def assignment_dive(cg: ColumnGeneration, time_limit: float, *, seed: int = 0,
     night stays open) are laid first, around which the rest re-prices. Instance8, 2 cores:
     1302, 1303, 1306 (seeds 0–2) 125–190 s after the converged LP, where the schedule dives
     end at 1400–1600 and the 600-s LNS at 1303–1310 (benchmarks/README.md, forty-fourth
-    session); with each roster's nights held, the LP is already at that roster's value.
+    session); with each LNS roster's nights held, the LP is within one of that roster's value.
     """
     deadline = time.monotonic() + time_limit
     pool, domains = _pool(cg), _domains(cg)
