@@ -668,7 +668,8 @@ def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: flo
 def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
     """A start for the LNS from the converged LP: the dive on single assignments
     (scheduler/bound.py `assignment_dive`) within `assign_dive_share` of the budget where that
-    is at least `assign_dive_min_s` seconds; else, or where it did not finish, the schedule
+    is at least `assign_dive_min_s` seconds, on models of up to `assign_dive_up_to` decisions;
+    else, or where it did not finish, the schedule
     dives (`dive`) within `dive_share`, one per lookahead of the catalogue's, the best kept;
     every variable's value, or None (no converged LP, or no dive finished in time)."""
     from scheduler.bound import assignment_dive, dive
