@@ -7,6 +7,7 @@ result infeasible, and `scheduler.explain` then says which rules conflict.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import Counter
@@ -213,11 +214,20 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # against the optimum 1278 that its schedule dive proves by 215 s; Instance16 (2250) needs
 # 237 s for the 3225 its schedule dive gives in ~105; Instances 9 and 10 (2912, 3484) gained
 # nothing (439 and 4631, as before, later). So only Instance8's size, and not at 60 s.
+# From `batch_dive_from` decisions the assignment dive fixes up to `batch_dive` at a time
+# (undone where that raises the LP's rounded-up value) within `batch_dive_share`, after a
+# column generation given `batch_guide_share` (only where the dive's share is at least
+# `assign_dive_min_s`): Instance12 (10 452), whose LP is already its optimum 4040 but 2112
+# assignments fractional; one at a time did not finish in 600 s, in batches of 8 it came to
+# 4040 after 61–77 s of column generation and 346 s of dive (benchmarks/README.md,
+# forty-fifth session), where the LNS with HiGHS beside it ends at 4041 in 16 of 17 runs.
 # Above `guide_up_to` decisions, where HiGHS runs beside the LNS (scheduler/mip.py), there is
-# no column generation either: on Instance12 (10 452) its 60 s ended unconverged at 3938 while
-# HiGHS's root proves 4040 by itself, and without it the LNS and HiGHS start 60 s earlier (600 s,
-# seed 0: 4041 at 429 s against 4041 at 530 s). Instance17 (5304) keeps it: its guided rounds
-# matter there (600 s without it: 6087 against 5772; benchmarks/README.md, twentieth session).
+# no column generation either. Instance12 (10 452) had none until the batched dive: its 60 s
+# then ended unconverged at 3938 while HiGHS's root proves 4040 by itself, and without it the
+# LNS and HiGHS started 60 s earlier (600 s, seed 0: 4041 at 429 s against 4041 at 530 s); at
+# 60 s it still has none (the dive's share is too short). Instance17 (5304) keeps it: its guided
+# rounds matter there (600 s without it: 6087 against 5772; benchmarks/README.md, twentieth
+# session).
 # Late in the LNS, once it stalls, one thread runs HiGHS over every employee on half of the
 # period and every weekend day (scheduler/polish.py), on models of `polish_from`–`polish_up_to`
 # decisions: Instance18 (4104), where the LNS stalls on half-worked weekends (600 s on 2 cores,
@@ -230,10 +240,12 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
-                "guide_up_to": 10_000, "plateau": True, "dive_share": 0.3,
+                "guide_up_to": 11_000, "plateau": True, "dive_share": 0.3,
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
                 "assign_dive_share": 0.35, "assign_dive_min_s": 90.0,
                 "assign_dive_up_to": 2200,
+                "batch_dive_from": 10_000, "batch_dive": 8, "batch_dive_share": 0.85,
+                "batch_guide_share": 0.2,
                 "kinds": ("employees", "window", "block", "guided"),
                 "mip_from": 5000, "mip_up_to": 20_000,
                 "polish_from": 3600, "polish_up_to": 6000},
@@ -650,6 +662,10 @@ def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: flo
     decomposes by employee; else None."""
     tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
     share = tuned.get("guide_share")
+    if _batched(tuned, len(ctx.x)):  # only with time for the dive the bound is there for
+        dive_s = budget * tuned.get("batch_dive_share", 0.0)
+        share = tuned.get("batch_guide_share") \
+            if dive_s >= tuned.get("assign_dive_min_s", math.inf) else None
     if not share or sub.rules.catalogue not in BY_EMPLOYEE \
             or len(ctx.x) > tuned.get("guide_up_to", len(ctx.x)):
         return None
@@ -668,24 +684,26 @@ def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: flo
 def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
     """A start for the LNS from the converged LP: the dive on single assignments
     (scheduler/bound.py `assignment_dive`) within `assign_dive_share` of the budget where that
-    is at least `assign_dive_min_s` seconds, on models of up to `assign_dive_up_to` decisions;
-    else, or where it did not finish, the schedule
-    dives (`dive`) within `dive_share`, one per lookahead of the catalogue's, the best kept;
-    every variable's value, or None (no converged LP, or no dive finished in time)."""
+    is at least `assign_dive_min_s` seconds, on models of up to `assign_dive_up_to` decisions,
+    or batched within `batch_dive_share` from `batch_dive_from` decisions; else, or where it did
+    not finish, the schedule dives (`dive`) within `dive_share` on models of up to `dive_up_to`,
+    one per lookahead of the catalogue's, the best kept; every variable's value, or None (no
+    converged LP, or no dive finished in time)."""
     from scheduler.bound import assignment_dive, dive
 
     tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
-    share = tuned.get("dive_share")
-    if not share or not res.converged or res.cg is None \
-            or len(ctx.x) > tuned.get("dive_up_to", len(ctx.x)):
+    if not res.converged or res.cg is None:
         return None
-    best = None
-    left = budget * tuned.get("assign_dive_share", 0.0)
+    n, best = len(ctx.x), None
+    batched = _batched(tuned, n)
+    left = budget * tuned.get("batch_dive_share" if batched else "assign_dive_share", 0.0)
     if left >= tuned.get("assign_dive_min_s", 0.0) > 0 \
-            and len(ctx.x) <= tuned.get("assign_dive_up_to", 0):
-        best = assignment_dive(res.cg, left, seed=opts.seed, stop=opts.stop)
-    t_end = time.monotonic() + budget * share
-    for look in tuned.get("dive_lookahead", (1,)) if best is None else ():
+            and (batched or n <= tuned.get("assign_dive_up_to", 0)):
+        best = assignment_dive(res.cg, left, seed=opts.seed, stop=opts.stop,
+                               batch=tuned.get("batch_dive", 1) if batched else 1)
+    t_end = time.monotonic() + budget * tuned.get("dive_share", 0.0)
+    schedule_dives = n <= tuned.get("dive_up_to", n) and best is None
+    for look in tuned.get("dive_lookahead", (1,)) if schedule_dives else ():
         left = t_end - time.monotonic()
         if left < 1.0 or _stopped(opts):
             break
@@ -698,6 +716,11 @@ def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
     if not complete_hint(ctx, values):
         return None
     return list(ctx.model.Proto().solution_hint.values)
+
+
+def _batched(tuned: dict, n: int) -> bool:
+    """Whether a model of `n` decisions gets the batched assignment dive."""
+    return n >= tuned.get("batch_dive_from", math.inf)
 
 
 def _assignments(sub: Instance, x_values: dict) -> list[Assignment]:

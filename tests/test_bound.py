@@ -294,12 +294,13 @@ def _domains_now(cg) -> list[tuple[int, int]]:
     return [(dom[0], dom[1]) for dom, _b in _domains(cg).values()]
 
 
-@pytest.mark.parametrize("name", ["small", "Instance4"])
-def test_assignment_dive_gives_a_valid_roster_at_the_value_it_reports(name):
-    """Fixing single assignments from the converged LP: one schedule per employee, every hard
-    rule met, the checker's objective is the dive's value and never below the bound (Instance4's
-    LP is tight at 1716, the optimum). The pricing models are left as built and the pool keeps
-    what the dive priced."""
+@pytest.mark.parametrize(("name", "batch"), [("small", 1), ("small", 4), ("Instance4", 1),
+                                           ("Instance4", 8)])
+def test_assignment_dive_gives_a_valid_roster_at_the_value_it_reports(name, batch):
+    """Fixing single assignments (or batches of them) from the converged LP: one schedule per
+    employee, every hard rule met, the checker's objective is the dive's value and never below
+    the bound (Instance4's LP is tight at 1716, the optimum). The pricing models are left as
+    built and the pool keeps what the dive priced."""
     from constraints.checker import check_roster
     from scheduler.bound import assignment_dive
 
@@ -308,7 +309,7 @@ def test_assignment_dive_gives_a_valid_roster_at_the_value_it_reports(name):
     res = lower_bound(inst, prof, 60.0)
     assert res.converged and res.cg is not None
     doms, sizes = _domains_now(res.cg), [len(c) for c in res.cg.cols]
-    got = assignment_dive(res.cg, 120.0)
+    got = assignment_dive(res.cg, 120.0, batch=batch)
     assert got is not None and len(got.plans) == len(inst.employees)
     rep = check_roster(inst, got.roster(inst), prof)
     assert rep.feasible, rep.violations[:3]
@@ -352,6 +353,42 @@ def test_a_fixing_no_schedule_meets_is_reported_not_priced_forever():
                                for p in cg.plans[0])
 
 
+def test_a_batch_that_raises_the_lp_is_undone_but_its_first_fixing(monkeypatch):
+    """The re-convergence says "raised" once the LP is above the ceiling it is given; the
+    batched dive then keeps only the batch's first fixing, halves the batch and still ends
+    at a valid roster (Instance1: its LP, 558, is fractional and far below the optimum)."""
+    import time
+
+    import scheduler.bound as bound_mod
+    from constraints.checker import check_roster
+
+    inst, prof = read_curtois(bench_file("Instance1")), curtois_profile()
+    res = lower_bound(inst, prof, 30.0)
+    cg = res.cg
+    pool, domains = bound_mod._pool(cg), bound_mod._domains(cg)
+    far = time.monotonic() + 30
+    below = math.floor(res.lp) - 1.0
+    assert bound_mod._reconverge(cg, pool, domains, {}, dict(res.duals), 0, far, None,
+                                 ceiling=below) == "raised"
+    got = bound_mod._reconverge(cg, pool, domains, {}, dict(res.duals), 0, far, None)
+    assert isinstance(got, tuple) and got[0] > below
+
+    real, seen = bound_mod._reconverge, []
+
+    def first_batch_raises(cg, pool, domains, fixed, *args, **kw):
+        seen.append(dict(fixed))
+        if len(seen) == 2:  # the first batch
+            assert len(fixed) == 4 and kw["ceiling"] < math.inf
+            return "raised"
+        return real(cg, pool, domains, fixed, *args, **kw)
+
+    monkeypatch.setattr(bound_mod, "_reconverge", first_batch_raises)
+    dived = bound_mod.assignment_dive(cg, 120.0, batch=4)
+    assert len(seen[2]) == 1 and seen[2].items() <= seen[1].items()
+    assert max(len(f) - len(g) for f, g in zip(seen[3:], seen[2:], strict=False)) <= 4
+    assert dived is not None and check_roster(inst, dived.roster(inst), prof).feasible
+
+
 def test_solve_dives_on_assignments_only_with_the_time_it_needs(monkeypatch):
     """The assignment dive runs where its share of the budget is at least `assign_dive_min_s`
     on models of up to `assign_dive_up_to` decisions, and its roster is the LNS's start where
@@ -364,9 +401,12 @@ def test_solve_dives_on_assignments_only_with_the_time_it_needs(monkeypatch):
     calls, schedule_dives = [], []
     real, real_dive = bound_mod.assignment_dive, bound_mod.dive
 
+    batches = []
+
     def spy(*args, **kw):
         out = real(*args, **kw)
         calls.append(None if out is None else out.value)
+        batches.append(kw.get("batch"))
         return out
 
     def spy_dive(*args, **kw):
@@ -391,3 +431,21 @@ def test_solve_dives_on_assignments_only_with_the_time_it_needs(monkeypatch):
     assert len(calls) == 1 and calls[0] is not None and schedule_dives == [1, 1]  # not again
     assert calls[0] in [h[1] for h in res.history]
     assert res.bound <= res.objective <= calls[0]
+    assert batches == [1]
+    # from `batch_dive_from` decisions: batched, within its own share, not bound by the size
+    # limit of the one-at-a-time dive
+    bounds = []
+    monkeypatch.setattr(bound_mod, "lower_bound",
+                        lambda *a, **kw: bounds.append(1) or lower_bound(*a, **kw))
+    monkeypatch.setitem(LNS_BY_CATALOGUE, "curtois", {
+        **base, "assign_dive_min_s": 1.0, "assign_dive_up_to": 100, "batch_dive_from": 400,
+        "batch_dive": 8, "batch_dive_share": 0.5, "batch_guide_share": 0.5})
+    res = solve(inst, curtois_profile(), opts)
+    assert len(calls) == 2 and batches == [1, 8] and schedule_dives == [1, 1] and bounds == [1]
+    assert res.bound <= res.objective <= calls[1]
+    # ... and no column generation at all where the batched dive would not have its minimum
+    monkeypatch.setitem(LNS_BY_CATALOGUE, "curtois", {
+        **base, "assign_dive_min_s": 1000.0, "batch_dive_from": 400, "batch_dive_share": 0.5,
+        "batch_guide_share": 0.5})
+    solve(inst, curtois_profile(), opts)
+    assert len(calls) == 2 and schedule_dives == [1, 1] and bounds == [1]
