@@ -233,8 +233,9 @@ def lower_bound(instance: Instance, profile: Profile, time_limit: float = 120.0,
 
 @dataclass
 class Dive:
-    value: int  # the roster's objective (own costs plus the cover's)
+    value: int  # the roster's objective (own costs plus the cover's); not so where not `whole`
     plans: list[Plan]  # per employee, the schedule chosen
+    whole: bool = True  # False: cut short, each employee's heaviest schedule in the LP so far
 
     def roster(self, instance: Instance) -> Roster:
         return Roster(assignments=[
@@ -287,7 +288,8 @@ Cell = tuple[int, int, str, str]  # employee, day, shift, unit: one assignment
 
 
 def assignment_dive(cg: ColumnGeneration, time_limit: float, *, seed: int = 0,
-                    batch: int = 1, stop: Callable[[], bool] | None = None) -> Dive | None:
+                    batch: int = 1, partial: bool = False,
+                    stop: Callable[[], bool] | None = None) -> Dive | None:
     """A roster from the LP by fixing single assignments, not whole schedules (after
     Strandmark, Qu & Curtois 2020): re-converge the column generation with the fixings as
     domains of the pricing models, then fix to 1 the fractional assignment of the scarcest
@@ -308,9 +310,13 @@ def assignment_dive(cg: ColumnGeneration, time_limit: float, *, seed: int = 0,
     Lagrangian bound proves the LP's rounded-up value. Instance12 starts with 2112 fractional
     assignments where its LP is already the optimum (4040): one at a time did not finish in
     600 s; in batches of 8, 4040 in 491 s, and 346 s with the rounded stop (benchmarks/README.md,
-    forty-fifth session).
+    forty-fifth session). `partial`: out of time after a first step, not None but each
+    employee's heaviest schedule in the latest LP (`whole` False; its value is that LP's), so
+    that a search after it does not start from nothing (Instance12, seed 1: the dive needed
+    520 s, and the LNS left 20 s from the first roster ended at 5860).
     """
     deadline = time.monotonic() + time_limit
+    heaviest: Dive | None = None
     pool, domains = _pool(cg), _domains(cg)
     fixed: dict[Cell, int] = {}
     pi = dict.fromkeys(cg.rows, 0.0)
@@ -323,7 +329,7 @@ def assignment_dive(cg: ColumnGeneration, time_limit: float, *, seed: int = 0,
                               ceiling=ceiling if len(last) > 1 else math.inf,
                               rounded=batch > 1)
             if got is None:
-                return None
+                return heaviest if partial else None
             if isinstance(got, str) and len(last) > 1:  # undo the batch but its first
                 for cell in last[1:]:
                     del fixed[cell]
@@ -335,6 +341,9 @@ def assignment_dive(cg: ColumnGeneration, time_limit: float, *, seed: int = 0,
                 fixed[last[0]] = 0
                 continue
             value, pi, lam = got
+            if partial:
+                heaviest = Dive(round(value), [max(zip(lam[i], cg.plans[i], strict=False))[1]
+                                               for i in range(cg.n)], whole=False)
             if len(last) == size < batch:
                 size = min(batch, 2 * size)
             ceiling = math.ceil(value - EPS)

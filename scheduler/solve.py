@@ -244,7 +244,7 @@ LNS_BY_CATALOGUE: dict[str, dict] = {
                 "dive_lookahead": (1, 5), "dive_up_to": 5000,
                 "assign_dive_share": 0.35, "assign_dive_min_s": 90.0,
                 "assign_dive_up_to": 2200,
-                "batch_dive_from": 10_000, "batch_dive": 8, "batch_dive_share": 0.85,
+                "batch_dive_from": 10_000, "batch_dive": 8, "batch_dive_share": 0.75,
                 "batch_guide_share": 0.2,
                 "kinds": ("employees", "window", "block", "guided"),
                 "mip_from": 5000, "mip_up_to": 20_000,
@@ -685,10 +685,11 @@ def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
     """A start for the LNS from the converged LP: the dive on single assignments
     (scheduler/bound.py `assignment_dive`) within `assign_dive_share` of the budget where that
     is at least `assign_dive_min_s` seconds, on models of up to `assign_dive_up_to` decisions,
-    or batched within `batch_dive_share` from `batch_dive_from` decisions; else, or where it did
-    not finish, the schedule dives (`dive`) within `dive_share` on models of up to `dive_up_to`,
-    one per lookahead of the catalogue's, the best kept; every variable's value, or None (no
-    converged LP, or no dive finished in time)."""
+    or batched within `batch_dive_share` from `batch_dive_from` decisions (cut short, its
+    heaviest schedules so far); else, or where it did not finish, the schedule dives (`dive`)
+    within `dive_share` on models of up to `dive_up_to`, one per lookahead of the catalogue's,
+    the best kept; every variable's value, or None (no converged LP, or no dive finished in
+    time)."""
     from scheduler.bound import assignment_dive, dive
 
     tuned = LNS_BY_CATALOGUE.get(ctx.instance.rules.catalogue, {})
@@ -700,7 +701,8 @@ def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:
     if left >= tuned.get("assign_dive_min_s", 0.0) > 0 \
             and (batched or n <= tuned.get("assign_dive_up_to", 0)):
         best = assignment_dive(res.cg, left, seed=opts.seed, stop=opts.stop,
-                               batch=tuned.get("batch_dive", 1) if batched else 1)
+                               batch=tuned.get("batch_dive", 1) if batched else 1,
+                               partial=batched)
     t_end = time.monotonic() + budget * tuned.get("dive_share", 0.0)
     schedule_dives = n <= tuned.get("dive_up_to", n) and best is None
     for look in tuned.get("dive_lookahead", (1,)) if schedule_dives else ():

@@ -389,6 +389,29 @@ def test_a_batch_that_raises_the_lp_is_undone_but_its_first_fixing(monkeypatch):
     assert dived is not None and check_roster(inst, dived.roster(inst), prof).feasible
 
 
+def test_a_dive_cut_short_gives_its_heaviest_schedules_only_when_asked(monkeypatch):
+    """Out of time after its first step, the dive answers None, or with `partial` each
+    employee's heaviest schedule in that step's LP: a roster that meets every hard rule,
+    marked as not whole."""
+    import scheduler.bound as bound_mod
+    from constraints.checker import check_roster
+
+    inst, prof = read_curtois(bench_file("Instance1")), curtois_profile()
+    res = lower_bound(inst, prof, 30.0)
+    real, calls = bound_mod._reconverge, []
+
+    def one_step_only(*args, **kw):
+        calls.append(1)
+        return real(*args, **kw) if len(calls) % 2 else None
+
+    monkeypatch.setattr(bound_mod, "_reconverge", one_step_only)
+    assert bound_mod.assignment_dive(res.cg, 60.0, batch=4) is None
+    cut = bound_mod.assignment_dive(res.cg, 60.0, batch=4, partial=True)
+    assert cut is not None and not cut.whole and len(cut.plans) == len(inst.employees)
+    assert check_roster(inst, cut.roster(inst), prof).feasible
+    assert calls == [1, 1, 1, 1]
+
+
 def test_solve_dives_on_assignments_only_with_the_time_it_needs(monkeypatch):
     """The assignment dive runs where its share of the budget is at least `assign_dive_min_s`
     on models of up to `assign_dive_up_to` decisions, and its roster is the LNS's start where
