@@ -472,3 +472,21 @@ def test_solve_dives_on_assignments_only_with_the_time_it_needs(monkeypatch):
         "batch_guide_share": 0.5})
     solve(inst, curtois_profile(), opts)
     assert len(calls) == 2 and schedule_dives == [1, 1] and bounds == [1]
+
+
+def test_master_lp_value_duals_and_weights_by_hand():
+    """The master on a case solved by hand: one employee, a schedule that works both rows
+    (own cost 4) or none (0); row r wants 2 (10 a person short), row q wants 0 (1 a person
+    over). Working: 4 + 10 short + 1 over = 15 against 20 idle; the duals are the marginal
+    prices of one more wanted: 10 on r (one more short), −1 on q (one fewer over)."""
+    from scheduler.bound import _Cover, _master
+
+    r, q = ("U", 0, "D", None), ("U", 0, "N", None)
+    rows = {r: _Cover(target=2, under=10, over=1), q: _Cover(target=0, under=10, over=1)}
+    cols = [[(4, frozenset({r, q})), (0, frozenset())]]
+    value, pi, lam = _master(cols, rows)
+    assert value == pytest.approx(15.0)
+    assert lam == [[pytest.approx(1.0), pytest.approx(0.0)]]
+    assert pi[r] == pytest.approx(10.0) and pi[q] == pytest.approx(-1.0)
+    value, _pi, lam = _master(cols, rows, {0: 1})  # held to the idle schedule
+    assert value == pytest.approx(20.0) and lam == [[0.0, 1.0]]
