@@ -223,7 +223,9 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # forty-fifth session), where the LNS with HiGHS beside it ends at 4041 in 16 of 17 runs. Cut
 # short, the dive hands the LNS each employee's heaviest schedule: 600 s, seed 1, share 0.85
 # without that: 5860 (the LNS had 20 s from the first roster); share 0.75 with it: 4950 from
-# the dive at 509 s, 4040 (proven) at 523 s; seed 0: 4040 from the dive at 365 s.
+# the dive at 509 s, 4040 (proven) at 523 s; seed 0: 4040 from the dive at 365 s. With the
+# master LP built coefficient by coefficient (bound.py `_master`, half the time per solve),
+# seeds 0–2 reach 4040 from the dive itself at 449, 469 and 427 s (forty-sixth session).
 # Above `guide_up_to` decisions, where HiGHS runs beside the LNS (scheduler/mip.py), there is
 # no column generation either. Instance12 (10 452) had none until the batched dive: its 60 s
 # then ended unconverged at 3938 while HiGHS's root proves 4040 by itself, and without it the
