@@ -78,6 +78,11 @@ def solve_cmd(
         "--mip/--no-mip",
         help="HiGHS on the whole model beside the local search (default: where the solver's "
              "tuning asks for it)")] = None,
+    layout: Annotated[bool | None, typer.Option(
+        "--layout/--no-layout",
+        help="Where the weekends bind: each person's weekends picked from the column "
+             "generation's schedules, then the weekdays laid by HiGHS, as the first roster "
+             "(default: where the solver's tuning asks for it)")] = None,
     prove: Annotated[float, typer.Option(
         help="After the solve, seconds of column generation to prove a lower bound and print "
              "how far the roster can be from the best possible (0: off)")] = 0.0,
@@ -96,7 +101,7 @@ def solve_cmd(
                   f"{time_limit:g} s, {workers} workers, seed {seed}")
     res = solve_with_bar(console, inst, prof, SolveOptions(
         time_limit=time_limit, workers=workers, seed=seed, two_phase=two_phase,
-        weekends_first=weekends_first, polish=polish, mip=mip))
+        weekends_first=weekends_first, polish=polish, mip=mip, layout=layout))
     if not res.ok or res.roster is None:
         err_console.print(f"[bold red]No solution: {res.status}[/] after {res.wall_time:.1f} s "
                           "(give more time with --time-limit).")

@@ -113,7 +113,8 @@ class Row:
 
 def run_one(path: str, time_limit: float, workers: int, seed: int,
             solutions: Path | None = None, weekends_first: bool = False,
-            polish: bool | None = None, mip: bool | None = None) -> Row:
+            polish: bool | None = None, mip: bool | None = None,
+            layout: bool | None = None) -> Row:
     """Solve one instance (in a worker process) and score it with the checker."""
     from constraints.checker import check_roster
     from instances.curtois import curtois_profile, read_curtois, write_solution_csv
@@ -125,7 +126,7 @@ def run_one(path: str, time_limit: float, workers: int, seed: int,
     t0 = time.monotonic()
     res = solve(inst, prof, SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
                                          weekends_first=weekends_first, polish=polish,
-                                         mip=mip))
+                                         mip=mip, layout=layout))
     wall = time.monotonic() - t0
     obj = viol = None
     hist: list[tuple[float, float]] = [(t, o) for t, o, _ in res.history]
@@ -148,12 +149,12 @@ def run_one(path: str, time_limit: float, workers: int, seed: int,
 def run_batch(folder: Path, names: list[str], time_limit: float, workers: int, jobs: int,
               seed: int = 0, on_row=None, solutions: Path | None = None,
               weekends_first: bool = False, polish: bool | None = None,
-              mip: bool | None = None) -> list[Row]:
+              mip: bool | None = None, layout: bool | None = None) -> list[Row]:
     bk, pub = best_known(folder), published_1h(folder)
     rows: list[Row] = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futs = {pool.submit(run_one, str(folder / f"{n}.txt"), time_limit, workers, seed,
-                            solutions, weekends_first, polish, mip): n
+                            solutions, weekends_first, polish, mip, layout): n
                 for n in names}
         for fut in as_completed(futs):
             n = futs[fut]
@@ -352,6 +353,12 @@ def main(
         "--mip/--no-mip",
         help="HiGHS on the whole model beside the LNS (scheduler/mip.py; default: where the "
              "solver's tuning asks for it)")] = None,
+    layout: Annotated[bool | None, typer.Option(
+        "--layout/--no-layout",
+        help="Where the weekends bind, the first roster from the weekends picked off the "
+             "column generation's schedules and the weekdays laid by HiGHS "
+             "(scheduler/weekend_layout.py; default: where the solver's tuning asks for it)")
+    ] = None,
     replot: Annotated[bool, typer.Option(
         help="Solve nothing: redraw the plots of the table in --out from its CSV and events "
              "(after rows were merged in from other runs)")] = False,
@@ -389,7 +396,7 @@ def main(
 
     run_batch(folder, available, time_limit, workers, jobs, seed, on_row=show,
               solutions=solutions, weekends_first=weekends_first, polish=polish,
-              mip=mip)
+              mip=mip, layout=layout)
     rows = sorted(done, key=lambda x: instance_number(x.instance))
     csv_path, md_path = write_tables(rows, out, stem, events)
     plot(rows, out / f"{stem}.png", events)

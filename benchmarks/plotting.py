@@ -66,7 +66,7 @@ def sources_over_time(panels: list[tuple[str, Sequence[tuple[float, str, float]]
     sources = sorted({e[1] for p in panels for e in p[1] if not e[1].startswith("highs:")})
     fixed = {"highs": "tab:red", "start": "tab:gray", "construction": "tab:gray",
              "phase 1": "tab:gray", "dive": "tab:brown", "sweep": "tab:olive",
-             "cp-sat": "tab:cyan"}
+             "cp-sat": "tab:cyan", "layout": "gold"}
     rest = iter(["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:pink", "black"] * 3)
     colour = {s: fixed.get(s) or next(rest) for s in sources}
     turns = False  # any HiGHS turn drawn (its legend entry only then)

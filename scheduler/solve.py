@@ -153,6 +153,10 @@ class SolveOptions:
     # HiGHS on the whole model beside the LNS (scheduler/mip.py); None: where the catalogue
     # asks for it (`mip_from`/`mip_up_to`)
     mip: bool | None = None
+    # where the weekends bind, the weekends picked from the converged LP's schedules and the
+    # weekdays laid by HiGHS (scheduler/weekend_layout.py); None: where the catalogue asks for
+    # it (`layout_from`/`layout_up_to`)
+    layout: bool | None = None
 
 
 def _build(inst: Instance, profile: Profile, opts: SolveOptions, **kw) -> EncodeContext:
@@ -253,7 +257,9 @@ LNS_BY_CATALOGUE: dict[str, dict] = {
                 "batch_guide_share": 0.2,
                 "kinds": ("employees", "window", "block", "guided"),
                 "mip_from": 5000, "mip_up_to": 20_000,
-                "polish_from": 3600, "polish_up_to": 6000},
+                "polish_from": 3600, "polish_up_to": 6000,
+                "layout_from": 3600, "layout_up_to": 6000, "layout_guide_share": 0.5,
+                "layout_min_s": 150.0},
 }
 # Catalogues built one employee at a time (BY_EMPLOYEE): the share of a part's budget for that
 # greedy construction; the LNS improves on it far faster than the per-person solves do.
@@ -327,7 +333,7 @@ class SolveResult:
     parts: int = 1
     history: list[tuple[float, float, float]] = field(default_factory=list)  # t, obj, bound
     # where each better roster came from, and the side search's turns: (t, event, objective);
-    # events "construction", "phase 1", "start", "dive", "sweep", "cp-sat", "lns:<kind>",
+    # events "construction", "phase 1", "start", "dive", "layout", "sweep", "cp-sat", "lns:<kind>",
     # "highs" (a roster of HiGHS's), "highs:gate|hold|release|bound" (scheduler/mip.py)
     events: list[tuple[float, str, float]] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
@@ -577,11 +583,13 @@ def _lns_phase(ctx, sub: Instance, profile: Profile, opts: SolveOptions, t0: flo
     if guide is not None:
         proven.append(guide[1])
         on_improve(first, start)  # now with its bound
-        dived = _dive(ctx, guide[2], opts, budget)
-        if dived is not None and score(dived) < first:
-            start, first = dived, score(dived)
+        laid = _lays_weekends(ctx, sub, opts, budget)
+        got = _layout(ctx, guide[2], opts) if laid else _dive(ctx, guide[2], opts, budget)
+        if got is not None and score(got) < first:
+            start, first = got, score(got)
             on_improve(first, start)
-            events.append((time.monotonic() - t0, "dive", done_obj + first))
+            events.append((time.monotonic() - t0, "layout" if laid else "dive",
+                           done_obj + first))
     budget = max(1.0, budget - (time.monotonic() - t1))
     round_s, params, extra = lns_settings(sub.rules.catalogue, opts.workers, len(ctx.x),
                                           len(start))
@@ -667,7 +675,9 @@ def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: flo
     decomposes by employee; else None."""
     tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
     share = tuned.get("guide_share")
-    if _batched(tuned, len(ctx.x)):  # only with time for the dive the bound is there for
+    if _lays_weekends(ctx, sub, opts, budget):  # the layout needs the LP converged
+        share = tuned.get("layout_guide_share")
+    elif _batched(tuned, len(ctx.x)):  # only with time for the dive the bound is there for
         dive_s = budget * tuned.get("batch_dive_share", 0.0)
         share = tuned.get("batch_guide_share") \
             if dive_s >= tuned.get("assign_dive_min_s", math.inf) else None
@@ -684,6 +694,35 @@ def _guide(ctx, sub: Instance, profile: Profile, opts: SolveOptions, budget: flo
     if res.bound is None or not all(res.pool):
         return None
     return guide(ctx, sub, res), res.bound, res
+
+
+def _lays_weekends(ctx, sub: Instance, opts: SolveOptions, budget: float) -> bool:
+    """Whether this part's first roster after the column generation comes from the weekend
+    layout (scheduler/weekend_layout.py) instead of a dive: where asked for or, by default,
+    where the catalogue asks for it (`layout_from` < decisions ≤ `layout_up_to`, and
+    `layout_guide_share` of the budget is at least `layout_min_s`: Instance18's column
+    generation converges in 160–280 s on 2 cores), and the weekends' cover outruns what the
+    staff may work at weekends."""
+    from scheduler.weekends_first import weekend_shortage
+
+    tuned = LNS_BY_CATALOGUE.get(sub.rules.catalogue, {})
+    if opts.layout is False or not tuned.get("layout_guide_share"):
+        return False
+    if opts.layout is None and not (
+            _sized_for(ctx, "layout")
+            and budget * tuned["layout_guide_share"] >= tuned.get("layout_min_s", 0.0)):
+        return False
+    return weekend_shortage(sub) > 0
+
+
+def _layout(ctx, res, opts: SolveOptions) -> list[int] | None:
+    """A start for the LNS from the weekend layout, where the column generation left a
+    schedule for everyone (converged or not: the pick needs the pool and the duals)."""
+    from scheduler.weekend_layout import weekend_layout
+
+    if res.cg is None or not all(res.pool) or _stopped(opts):
+        return None
+    return weekend_layout(ctx, res.cg, seed=opts.seed, workers=opts.workers, stop=opts.stop)
 
 
 def _dive(ctx, res, opts: SolveOptions, budget: float) -> list[int] | None:

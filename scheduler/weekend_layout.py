@@ -1,0 +1,146 @@
+"""Weekends from the LP, weekdays exactly: a first roster where the weekends bind.
+
+Where the weekends' cover asks for more than the staff may work at weekends (Curtois & Qu
+Instance18: 305 weekend shifts, at most 264), a roster's cost is decided by who works which
+weekend: every half-worked weekend is a shortfall, and the weekdays around a weekend (runs of
+at most five days, two days off in a row, fixed days off) are shaped by it. The LNS cannot
+rearrange the weekends of many people at once and stalls three or four shortfalls above the
+best known (benchmarks/README.md, thirty-fourth to thirty-seventh sessions). But with every
+weekend cell fixed, the rest is a MIP that HiGHS solves to optimality in 10–50 s (Instance18:
+the weekdays of a whole-weekends roster proven in 9 s), so the whole question is the weekend
+layout — and the column generation's converged LP (4417 against the best known 4459) says
+which one: each employee's schedules in the pool carry a weekend pattern that fits that
+employee's own rules, and the duals price what those schedules do on weekdays.
+
+So: each employee's weekend pattern is picked among the patterns of the pool's schedules by a
+small CP-SAT model (the weekend cover at its weights, plus each schedule's weekday part valued
+at the LP's duals: its own cost less the duals of the weekday rows it works), then HiGHS lays
+the weekdays under that layout. Instance18, 2 cores: column generation 193 s, the pick under a
+second, HiGHS 8 s: 4574 (the shipped 600-s solve: 4661–4859 over three seeds; CPLEX 1 h 4569,
+Gurobi 1 h 4760; benchmarks/README.md, forty-seventh session).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from constraints.context import EncodeContext
+from instances.models import Instance
+from scheduler.bound import ColumnGeneration, Row
+from scheduler.mip import NotLinear, highs_model, new_highs
+from scheduler.model import complete_values
+
+Cell = tuple[int, int, str, str]  # employee index, day, shift, unit: a decision of the model
+SCALE = 100  # the pick's objective in 1/100 (the duals are fractional, CP-SAT is integral)
+
+
+@dataclass
+class LayoutSettings:
+    pick_s: float = 20.0  # CP-SAT on the pattern pick (Instance18: optimal in under a second)
+    weekdays_s: float = 90.0  # HiGHS on the weekdays under the layout (Instance18: 8–50 s)
+
+
+def weekend_days(instance: Instance) -> set[int]:
+    """Day indices of Saturdays and Sundays."""
+    return {d for d, day in enumerate(instance.days) if day.weekday() >= 5}
+
+
+def pick_weekends(cg: ColumnGeneration, weekend: set[int], time_limit: float, *,
+                  seed: int = 0, workers: int = 2) -> set[Cell] | None:
+    """The weekend cells worked, one pool schedule's weekend pattern per employee, chosen to
+    minimise the weekend cover's cost plus the chosen schedules' weekday parts at the master's
+    duals; None where CP-SAT finds no choice in time (it always should: any pick is valid)."""
+    _value, pi, _lam = cg.master()
+    model = cp_model.CpModel()
+    covering: dict[Row, list[cp_model.IntVar]] = defaultdict(list)
+    choices: list[list[tuple[cp_model.IntVar, frozenset[tuple[int, str, str]]]]] = []
+    terms = []
+    for cols, plans in zip(cg.cols, cg.plans, strict=True):
+        best: dict[frozenset, tuple[float, list[Row]]] = {}  # pattern -> cheapest weekday part
+        for (own, worked), plan in zip(cols, plans, strict=True):
+            pattern = frozenset((d, s, u) for d, s, u in plan if d in weekend)
+            weekday = own - sum(pi.get(r, 0.0) for r in worked if r[1] not in weekend)
+            if pattern not in best or weekday < best[pattern][0]:
+                best[pattern] = (weekday, [r for r in worked if r[1] in weekend])
+        mine = []
+        for pattern, (weekday, rows) in best.items():
+            b = model.NewBoolVar("")
+            mine.append((b, pattern))
+            terms.append(round(SCALE * weekday) * b)
+            for r in rows:
+                covering[r].append(b)
+        if not mine:
+            return None
+        model.AddExactlyOne(b for b, _p in mine)
+        choices.append(mine)
+    for r, cover in cg.rows.items():
+        if r[1] not in weekend:
+            continue
+        n = len(covering[r])
+        short = model.NewIntVar(0, cover.target, "")
+        excess = model.NewIntVar(0, max(0, n - cover.target), "")
+        model.Add(sum(covering[r]) + short - excess == cover.target)
+        terms += [SCALE * cover.under * short, SCALE * cover.over * excess]
+    model.Minimize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {(i, d, s, u) for i, mine in enumerate(choices) for b, pattern in mine
+            if solver.Value(b) for d, s, u in pattern}
+
+
+def complete_weekdays(ctx: EncodeContext, worked: set[Cell], weekend: set[int],
+                      time_limit: float, stop: Callable[[], bool] | None = None
+                      ) -> list[int] | None:
+    """Every variable's value with the weekend cells fixed to `worked` and the weekdays laid by
+    HiGHS (one thread; its best roster if it has not proven one in `time_limit`); None where
+    the model is not linear or HiGHS finds no roster under that layout."""
+    import highspy
+
+    model = ctx.model.Clone()
+    proto = model.Proto()
+    for key, var in ctx.x.items():
+        if key[1] in weekend:
+            dom = proto.variables[var.index].domain  # a decision's domain is [0, 1]
+            dom[0] = dom[1] = int(key in worked)
+    try:
+        lp = highs_model(proto)
+    except NotLinear:
+        return None
+    h = new_highs(1)
+    h.setOptionValue("time_limit", max(1.0, time_limit))
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.passModel(lp)
+    if stop is not None:
+        def interrupt(e) -> None:
+            if stop():
+                e.data_in.user_interrupt = True
+        h.cbMipInterrupt.subscribe(interrupt)
+    if h.run() == highspy.HighsStatus.kError or not h.getSolution().value_valid:
+        return None
+    x = h.getSolution().col_value
+    decisions = {var.index: int(round(x[var.index])) for var in ctx.x.values()}
+    return complete_values(ctx.model, decisions, time_limit=10.0)
+
+
+def weekend_layout(ctx: EncodeContext, cg: ColumnGeneration, *, seed: int = 0,
+                   workers: int = 2, stop: Callable[[], bool] | None = None,
+                   settings: LayoutSettings | None = None) -> list[int] | None:
+    """A roster (every variable's value) with the weekends picked from the LP's schedules and
+    the weekdays laid exactly under them; None where either step gives nothing."""
+    settings = settings or LayoutSettings()
+    weekend = weekend_days(ctx.instance)
+    t0 = time.monotonic()
+    worked = pick_weekends(cg, weekend, settings.pick_s, seed=seed, workers=workers)
+    if worked is None or (stop and stop()):
+        return None
+    left = settings.weekdays_s - (time.monotonic() - t0)
+    return complete_weekdays(ctx, worked, weekend, left, stop)
