@@ -277,7 +277,10 @@ def write_tables(rows: list[Row], out: Path, stem: str,
     if events:
         lines += ["", "Where the gains came from (`lns:<kind>`: the LNS's rounds of that kind; "
                   "`highs`: HiGHS beside the LNS; `polish`: HiGHS late in the solve over half "
-                  "of the period and every weekend day (scheduler/polish.py); `sweep`: "
+                  "of the period and every weekend day (scheduler/polish.py); `dive`: the "
+                  "dive from the column generation's LP (scheduler/bound.py); `layout`: "
+                  "weekends picked from that LP's schedules, weekdays laid by HiGHS "
+                  "(scheduler/weekend_layout.py); `sweep`: "
                   "one-person sweeps; `weekends:…`: the "
                   "first stage, planned with whole weekends (scheduler/weekends_first.py); "
                   "events in "

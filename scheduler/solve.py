@@ -246,6 +246,13 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # of the two threads; 600 s, seeds 0–2: 5772, 5775, 5762 against 5778, 5765 (thirty-fifth
 # session), 5873 (benchmarks/README.md, thirty-eighth session).
 # Instances 14 (3572) and 16 (2250) reach the best known without it: not given it.
+# On models of `layout_from`–`layout_up_to` decisions whose weekends bind (the cover asks for
+# more weekend shifts than the staff may work), the column generation gets `layout_guide_share`
+# of the budget to converge (where that is at least `layout_min_s`), and its schedules give
+# the first roster instead of a dive (scheduler/weekend_layout.py: each person's weekends picked
+# from the pool, the weekdays laid by HiGHS). Instance18 (4104), 600 s on 2 cores, seeds 0–2:
+# 4465, 4562, 4468 against 4762, 4859, 4661 with the polish alone (benchmarks/README.md,
+# forty-seventh session); its schedule dive (under `dive_up_to`) did not finish in 400 s.
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,
