@@ -252,8 +252,9 @@ SINGLE_PHASE = {"curtois": (2000, ["max_lp"])}
 # the first roster instead of a dive (scheduler/weekend_layout.py: each person's weekends picked
 # from the pool, the weekdays laid by HiGHS). Instance18 (4104), 600 s on 2 cores, seeds 0–2:
 # 4465, 4562, 4468 against 4762, 4859, 4661 with the polish alone; Instance17 (5304), seeds
-# 0–1: 5749, 5750 against 5772, 5775 (its optimum 5746; benchmarks/README.md, forty-seventh
-# session). Instance18's schedule dive (under `dive_up_to`) did not finish in 400 s.
+# 0–2: 5749, 5750, 5751 against 5772, 5775, 5762 (its optimum 5746; benchmarks/README.md,
+# forty-seventh session). Instance18's schedule dive (under `dive_up_to`) did not finish in
+# 400 s.
 LNS_BY_CATALOGUE: dict[str, dict] = {
     "curtois": {"adaptive": True, "params": {"linearization_level": 2}, "per_worker": True,
                 "compact": 0, "compact_above": 10_000, "guide_share": 0.1,

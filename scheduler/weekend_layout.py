@@ -18,7 +18,7 @@ at the LP's duals: its own cost less the duals of the weekday rows it works), th
 the weekdays under that layout. Instance18, 2 cores: column generation 193 s, the pick under a
 second, HiGHS 8 s: 4574 (the 600-s solve before it: 4661–4859 over three seeds; CPLEX 1 h 4569,
 Gurobi 1 h 4760). In the 600-s solve the LNS and the polish go on from it: seeds 0–2 4465,
-4562, 4468; Instance17 5749 and 5750 where it ended at 5762–5775 (benchmarks/README.md,
+4562, 4468; Instance17 5749–5751 where it ended at 5762–5775 (benchmarks/README.md,
 forty-seventh session).
 """
 
