@@ -659,12 +659,12 @@ def _polish_side(ctx, opts: SolveOptions, budget: float):
     if opts.workers < 2 or not wanted:
         return None
     from scheduler.polish import PolishSide
+    from scheduler.weekend_layout import weekend_days
 
     by_day: list[list[int]] = [[] for _ in range(ctx.n_days)]
     for (_e, d, _s, _u), var in ctx.x.items():
         by_day[d].append(var.index)
-    weekend = {d for d, day in enumerate(ctx.instance.days) if day.weekday() >= 5}
-    return PolishSide(by_day, weekend, budget)
+    return PolishSide(by_day, weekend_days(ctx.instance), budget)
 
 
 def _in_turn(sides: list) -> Callable:
