@@ -19,14 +19,16 @@ the weekdays under that layout. Instance18, 2 cores: column generation 193 s, th
 second, HiGHS 8 s: 4574 (the 600-s solve before it: 4661–4859 over three seeds; CPLEX 1 h 4569,
 Gurobi 1 h 4760). In the 600-s solve the LNS and the polish go on from it: seeds 0–2 4465,
 4562, 4468; Instance17 5749–5751 where it ended at 5762–5775 (benchmarks/README.md,
-forty-seventh session).
+forty-seventh session). The pick's optimum is degenerate and HiGHS lays tied picks up to 200
+apart; `LayoutSettings.picks` lays several and keeps the best (forty-eighth session).
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -39,12 +41,24 @@ from scheduler.model import complete_values
 
 Cell = tuple[int, int, str, str]  # employee index, day, shift, unit: a decision of the model
 SCALE = 100  # the pick's objective in 1/100 (the duals are fractional, CP-SAT is integral)
+MIN_LAY_S = 10.0  # no further layout with less time than this left (HiGHS took 7–35 s)
 
 
 @dataclass
 class LayoutSettings:
     pick_s: float = 20.0  # CP-SAT on the pattern pick (Instance18: optimal in under a second)
-    weekdays_s: float = 90.0  # HiGHS on the weekdays under the layout (Instance18: 8–50 s)
+    weekdays_s: float = 90.0  # HiGHS on the weekdays under the first layout (Instance18: 8–50 s)
+    # The pick's optimum is degenerate: many layouts tie at the duals' value, and HiGHS lays
+    # them up to 200 apart (Instance18, seed 0: 4664, 4769, 4567, 4770, 4772, 4565 for six tied
+    # picks; seed 1: 4568–4569 for fourteen). With `picks` > 1 that many layouts are laid, each
+    # differing from every earlier one in at least `differ` employees' weekends, within
+    # `total_s`, and the best is kept. Not the default: at 600 s on Instance18 four picks laid
+    # what the first did (4567, 4568, 4565 against 4567, 4568, 4571) 30–55 s later, and the
+    # runs ended at 4556, 4562, 4564 against 4465, 4562, 4468 (benchmarks/README.md,
+    # forty-eighth session).
+    picks: int = 1
+    differ: int = 3
+    total_s: float = 120.0
 
 
 def weekend_days(instance: Instance) -> set[int]:
@@ -57,6 +71,14 @@ def pick_weekends(cg: ColumnGeneration, weekend: set[int], time_limit: float, *,
     """The weekend cells worked, one pool schedule's weekend pattern per employee, chosen to
     minimise the weekend cover's cost plus the chosen schedules' weekday parts at the master's
     duals; None where CP-SAT finds no choice in time (it always should: any pick is valid)."""
+    return next(iter(weekend_picks(cg, weekend, time_limit, seed=seed, workers=workers)), None)
+
+
+def weekend_picks(cg: ColumnGeneration, weekend: set[int], time_limit: float, *,
+                  differ: int = 1, seed: int = 0, workers: int = 2) -> Iterator[set[Cell]]:
+    """Best picks (as `pick_weekends`) one after the other, each differing from every earlier
+    one in at least `differ` employees' weekend patterns; each pick has `time_limit`. Ends
+    where CP-SAT finds no further pick."""
     _value, pi, _lam = cg.master()
     model = cp_model.CpModel()
     covering: dict[Row, list[cp_model.IntVar]] = defaultdict(list)
@@ -77,7 +99,7 @@ def pick_weekends(cg: ColumnGeneration, weekend: set[int], time_limit: float, *,
             for r in rows:
                 covering[r].append(b)
         if not mine:
-            return None
+            return
         model.AddExactlyOne(b for b, _p in mine)
         choices.append(mine)
     for r, cover in cg.rows.items():
@@ -89,14 +111,17 @@ def pick_weekends(cg: ColumnGeneration, weekend: set[int], time_limit: float, *,
         model.Add(sum(covering[r]) + short - excess == cover.target)
         terms += [SCALE * cover.under * short, SCALE * cover.over * excess]
     model.Minimize(sum(terms))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return {(i, d, s, u) for i, mine in enumerate(choices) for b, pattern in mine
-            if solver.Value(b) for d, s, u in pattern}
+    while True:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+        solver.parameters.num_workers = max(1, workers)
+        solver.parameters.random_seed = seed
+        if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return
+        chosen = [b for mine in choices for b, _p in mine if solver.Value(b)]
+        yield {(i, d, s, u) for i, mine in enumerate(choices) for b, pattern in mine
+               if solver.Value(b) for d, s, u in pattern}
+        model.Add(sum(chosen) <= len(chosen) - max(1, differ))
 
 
 def complete_weekdays(ctx: EncodeContext, worked: set[Cell], weekend: set[int],
@@ -136,13 +161,26 @@ def complete_weekdays(ctx: EncodeContext, worked: set[Cell], weekend: set[int],
 def weekend_layout(ctx: EncodeContext, cg: ColumnGeneration, *, seed: int = 0,
                    workers: int = 2, stop: Callable[[], bool] | None = None,
                    settings: LayoutSettings | None = None) -> list[int] | None:
-    """A roster (every variable's value) with the weekends picked from the LP's schedules and
-    the weekdays laid exactly under them; None where either step gives nothing."""
+    """The best of up to `settings.picks` rosters (every variable's value), each with the
+    weekends picked from the LP's schedules and the weekdays laid exactly under them; None
+    where no pick gives one."""
+    from scheduler.lns import ObjectiveEval
+
     settings = settings or LayoutSettings()
     weekend = weekend_days(ctx.instance)
+    score = ObjectiveEval(ctx)
     t0 = time.monotonic()
-    worked = pick_weekends(cg, weekend, settings.pick_s, seed=seed, workers=workers)
-    if worked is None or (stop and stop()):
-        return None
-    left = settings.weekdays_s - (time.monotonic() - t0)
-    return complete_weekdays(ctx, worked, weekend, left, stop)
+    best: tuple[int, list[int]] | None = None
+    picks = weekend_picks(cg, weekend, settings.pick_s, differ=settings.differ, seed=seed,
+                          workers=workers)
+    for k, worked in enumerate(itertools.islice(picks, max(1, settings.picks))):
+        if stop and stop():
+            break
+        left = settings.weekdays_s - (time.monotonic() - t0) if k == 0 else \
+            settings.total_s - (time.monotonic() - t0)
+        if k > 0 and left < MIN_LAY_S:
+            break
+        values = complete_weekdays(ctx, worked, weekend, left, stop)
+        if values is not None and (best is None or score(values) < best[0]):
+            best = (score(values), values)
+    return None if best is None else best[1]

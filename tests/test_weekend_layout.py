@@ -16,10 +16,12 @@ from scheduler import SolveOptions, solve
 from scheduler.bound import lower_bound
 from scheduler.model import build_model
 from scheduler.weekend_layout import (
+    LayoutSettings,
     complete_weekdays,
     pick_weekends,
     weekend_days,
     weekend_layout,
+    weekend_picks,
 )
 from tests.test_curtois import _bench_instance, bench_file
 
@@ -99,9 +101,34 @@ def test_the_weekdays_are_laid_optimally_under_the_picked_weekends(converged):
     assert solver.Solve(ctx.model) == cp_model.OPTIMAL
     assert rep.objective == round(solver.ObjectiveValue())
     assert rep.objective >= res.bound
-    same = weekend_layout(build_model(inst, prof), res.cg)
+    same = weekend_layout(build_model(inst, prof), res.cg, settings=LayoutSettings(picks=1))
     assert same is not None and check_roster(inst, _roster(ctx, same), prof).objective \
         == rep.objective
+
+
+def test_later_picks_differ_and_the_layout_keeps_the_best_laid(converged):
+    """Each further pick changes at least `differ` people's weekends from every earlier one
+    and costs no less (it is the next best); the layout lays them all and keeps the roster
+    that costs least, not the first or the last."""
+    inst, res = converged
+    prof = curtois_profile()
+    weekend = weekend_days(inst)
+    picks = list(itertools.islice(weekend_picks(res.cg, weekend, 10.0, differ=2), 4))
+    assert len(picks) >= 3
+    def people(worked):
+        return [frozenset(c for c in worked if c[0] == i) for i in range(len(inst.employees))]
+    for a, b in itertools.combinations(picks, 2):
+        assert sum(x != y for x, y in zip(people(a), people(b), strict=True)) >= 2
+    costs = [_pick_cost(res.cg, weekend, w) for w in picks]
+    assert costs == sorted(costs)
+    ctx = build_model(inst, prof)
+    laid = [complete_weekdays(ctx, w, weekend, 30.0) for w in picks]
+    objs = [check_roster(inst, _roster(ctx, v), prof).objective for v in laid if v is not None]
+    assert objs
+    best = weekend_layout(build_model(inst, prof), res.cg,
+                          settings=LayoutSettings(picks=len(picks), differ=2, total_s=120.0))
+    assert best is not None
+    assert check_roster(inst, _roster(ctx, best), prof).objective == min(objs)
 
 
 def test_a_layout_no_roster_meets_gives_none(converged):
